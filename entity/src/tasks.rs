@@ -1,0 +1,27 @@
+//! `tasks`: a to-do item owned by a user.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tasks")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub user_id: Uuid,
+    #[sea_orm(column_type = "String(StringLen::N(100))")]
+    pub title: String,
+    #[sea_orm(column_type = "String(StringLen::N(1000))", nullable)]
+    pub description: Option<String>,
+    #[sea_orm(default_value = false, indexed)]
+    pub is_completed: bool,
+    #[sea_orm(default_expr = "Expr::cust(\"now()\")", indexed)]
+    pub created_at: DateTime,
+    #[sea_orm(default_expr = "Expr::cust(\"now()\")")]
+    pub updated_at: DateTime,
+    pub completed_at: Option<DateTime>,
+    #[sea_orm(belongs_to, from = "user_id", to = "id", on_delete = "Cascade")]
+    pub user: BelongsTo<super::users::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
