@@ -1,0 +1,6 @@
+//! Neutral models and the desired state. No I/O.
+
+pub mod config;
+pub mod entities;
+pub mod pg;
+mod serde_qmap;
