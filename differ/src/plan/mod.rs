@@ -1,0 +1,452 @@
+//! The backend-neutral plan: ordered steps, each with its SQL (or commands) and its hazards.
+//!
+//! A plan is what a reviewer reads and what `apply` executes, nothing else. Steps are grouped
+//! into transactions by [`Plan::groups`]: consecutive transactional steps of one store share a
+//! transaction; a non-transactional step runs alone. Nothing here does I/O.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+/// A data store seadiff manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Store {
+    Postgres,
+    Redis,
+    Vespa,
+}
+
+impl Store {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Store::Postgres => "postgres",
+            Store::Redis => "redis",
+            Store::Vespa => "vespa",
+        }
+    }
+}
+
+impl fmt::Display for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a step does to its object: shown as `+`, `~`, `-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Op {
+    Create,
+    Alter,
+    Drop,
+}
+
+impl Op {
+    pub fn glyph(self) -> char {
+        match self {
+            Op::Create => '+',
+            Op::Alter => '~',
+            Op::Drop => '-',
+        }
+    }
+
+    /// How a drift report phrases the difference.
+    pub fn drift_word(self) -> &'static str {
+        match self {
+            Op::Create => "missing",
+            Op::Alter => "differs",
+            Op::Drop => "unexpected",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Alter => "alter",
+            Op::Drop => "drop",
+        }
+    }
+}
+
+/// The kinds of risk a step carries, as kebab-case codes in every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HazardKind {
+    /// Drops a table, column or enum value, or narrows a type: data can be lost.
+    DataLoss,
+    /// Rewrites every row of a table.
+    TableRewrite,
+    /// Holds an ACCESS EXCLUSIVE lock: reads and writes wait.
+    AccessExclusiveLock,
+    /// Builds an index: reads the whole table.
+    IndexBuild,
+    /// Scans rows to validate a constraint; fails if a row violates it.
+    ValidatesRows,
+    /// Cannot run inside a transaction; a failure leaves earlier steps applied.
+    NonTransactional,
+    /// Cannot be undone by a later plan (e.g. an enum value once added).
+    Irreversible,
+    /// Objects seadiff does not manage depend on what this step changes.
+    UnmanagedDependents,
+}
+
+impl HazardKind {
+    pub const ALL: [HazardKind; 8] = [
+        HazardKind::DataLoss,
+        HazardKind::TableRewrite,
+        HazardKind::AccessExclusiveLock,
+        HazardKind::IndexBuild,
+        HazardKind::ValidatesRows,
+        HazardKind::NonTransactional,
+        HazardKind::Irreversible,
+        HazardKind::UnmanagedDependents,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            HazardKind::DataLoss => "data-loss",
+            HazardKind::TableRewrite => "table-rewrite",
+            HazardKind::AccessExclusiveLock => "access-exclusive-lock",
+            HazardKind::IndexBuild => "index-build",
+            HazardKind::ValidatesRows => "validates-rows",
+            HazardKind::NonTransactional => "non-transactional",
+            HazardKind::Irreversible => "irreversible",
+            HazardKind::UnmanagedDependents => "unmanaged-dependents",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<HazardKind> {
+        HazardKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl fmt::Display for HazardKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hazard {
+    pub kind: HazardKind,
+    /// One sentence a reviewer can act on.
+    pub why: String,
+}
+
+impl Hazard {
+    pub fn new(kind: HazardKind, why: impl Into<String>) -> Self {
+        Hazard {
+            kind,
+            why: why.into(),
+        }
+    }
+}
+
+/// The object a step touches, named for people: `public.tasks.title`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjectRef {
+    /// `table`, `column`, `index`, `foreign-key`, `enum`, ...
+    pub kind: &'static str,
+    pub name: String,
+}
+
+/// One reviewable change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub store: Store,
+    /// Kebab-case step kind: `create-table`, `add-column`, `alter-column-type`, ...
+    pub kind: &'static str,
+    pub op: Op,
+    pub object: ObjectRef,
+    /// What changes, for people: `character varying(100) → character varying(200)`.
+    pub detail: Option<String>,
+    /// Executed in order. For Postgres: SQL statements without trailing semicolons.
+    pub statements: Vec<String>,
+    pub hazards: Vec<Hazard>,
+    /// `false` for statements Postgres refuses inside a transaction block.
+    pub transactional: bool,
+}
+
+impl Step {
+    pub fn has_hazard(&self, kind: HazardKind) -> bool {
+        self.hazards.iter().any(|h| h.kind == kind)
+    }
+}
+
+/// A note that belongs with the plan but is not a step: an unmanaged object, a warning.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Notice {
+    pub store: Store,
+    pub kind: NoticeKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoticeKind {
+    /// An object in scope that seadiff does not manage or was told to ignore.
+    Unmanaged,
+    Warning,
+}
+
+/// Fingerprints of the two states a store's part of the plan was computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub current: String,
+    pub desired: String,
+}
+
+/// `sha256:<hex>` of some canonical bytes.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub notices: Vec<Notice>,
+    pub fingerprints: BTreeMap<Store, Fingerprint>,
+}
+
+/// A run of steps executed together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    pub store: Store,
+    pub transactional: bool,
+    /// Index range into `Plan::steps`.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Stable step ids: `pg-0001`, ... in plan order per store.
+    pub fn step_ids(&self) -> Vec<String> {
+        let mut counters: BTreeMap<Store, usize> = BTreeMap::new();
+        self.steps
+            .iter()
+            .map(|s| {
+                let n = counters.entry(s.store).or_default();
+                *n += 1;
+                let prefix = match s.store {
+                    Store::Postgres => "pg",
+                    Store::Redis => "redis",
+                    Store::Vespa => "vespa",
+                };
+                format!("{prefix}-{n:04}")
+            })
+            .collect()
+    }
+
+    /// Transaction boundaries: consecutive transactional steps of one store form a group;
+    /// every non-transactional step is a group of its own.
+    pub fn groups(&self) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            match groups.last_mut() {
+                Some(g) if g.transactional && step.transactional && g.store == step.store => {
+                    g.end = i + 1
+                }
+                _ => groups.push(Group {
+                    store: step.store,
+                    transactional: step.transactional,
+                    start: i,
+                    end: i + 1,
+                }),
+            }
+        }
+        groups
+    }
+
+    /// Steps as a person counts changes: dropping and re-creating the same object (a rebuilt
+    /// index, a foreign key with new actions) is one change to that object.
+    pub fn changes(&self) -> Vec<Change> {
+        let mut changes: Vec<Change> = Vec::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            if step.op == Op::Create
+                && let Some(c) = changes.iter_mut().find(|c| {
+                    c.op == Op::Drop
+                        && c.steps.len() == 1
+                        && self.steps[c.steps[0]].object == step.object
+                })
+            {
+                c.op = Op::Alter;
+                c.steps.push(i);
+                continue;
+            }
+            changes.push(Change {
+                op: step.op,
+                steps: vec![i],
+            });
+        }
+        changes
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for change in self.changes() {
+            match change.op {
+                Op::Create => s.add += 1,
+                Op::Alter => s.change += 1,
+                Op::Drop => s.drop += 1,
+            }
+        }
+        s.hazards = self.steps.iter().map(|step| step.hazards.len()).sum();
+        s.unmanaged = self
+            .notices
+            .iter()
+            .filter(|n| n.kind == NoticeKind::Unmanaged)
+            .count();
+        s
+    }
+
+    /// Steps carrying a hazard that `allowed` does not allow, with the codes missing.
+    pub fn blocked(&self, allowed: &Allowed) -> Vec<(usize, Vec<HazardKind>)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let missing: Vec<HazardKind> = s
+                    .hazards
+                    .iter()
+                    .map(|h| h.kind)
+                    .filter(|k| !allowed.allows(*k))
+                    .collect();
+                (!missing.is_empty()).then_some((i, missing))
+            })
+            .collect()
+    }
+}
+
+/// One change to one object: a step, or a drop and re-create of the same object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub op: Op,
+    /// Indexes into `Plan::steps`.
+    pub steps: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub drop: usize,
+    pub hazards: usize,
+    pub unmanaged: usize,
+}
+
+/// Which hazards `apply` may run: those given with `--allow-hazard`, plus the ones this build
+/// treats as advisory (shown, never blocking).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Allowed {
+    pub all: bool,
+    pub kinds: Vec<HazardKind>,
+}
+
+impl Allowed {
+    /// Hazards that block `apply` unless allowed.
+    pub const BLOCKING: [HazardKind; 1] = [HazardKind::DataLoss];
+
+    pub fn allows(&self, kind: HazardKind) -> bool {
+        self.all || self.kinds.contains(&kind) || !Self::BLOCKING.contains(&kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(op: Op, transactional: bool) -> Step {
+        Step {
+            store: Store::Postgres,
+            kind: "x",
+            op,
+            object: ObjectRef {
+                kind: "table",
+                name: "t".into(),
+            },
+            detail: None,
+            statements: vec![],
+            hazards: vec![],
+            transactional,
+        }
+    }
+
+    #[test]
+    fn groups_split_at_non_transactional_steps() {
+        let plan = Plan {
+            steps: vec![
+                step(Op::Create, true),
+                step(Op::Create, true),
+                step(Op::Alter, false),
+                step(Op::Drop, true),
+            ],
+            ..Plan::default()
+        };
+        let g: Vec<(usize, usize, bool)> = plan
+            .groups()
+            .iter()
+            .map(|g| (g.start, g.end, g.transactional))
+            .collect();
+        assert_eq!(g, vec![(0, 2, true), (2, 3, false), (3, 4, true)]);
+        assert_eq!(
+            plan.step_ids(),
+            vec!["pg-0001", "pg-0002", "pg-0003", "pg-0004"]
+        );
+        let s = plan.summary();
+        assert_eq!((s.add, s.change, s.drop), (2, 1, 1));
+    }
+
+    #[test]
+    fn only_allowed_blocking_hazards_pass() {
+        let mut s = step(Op::Drop, true);
+        s.hazards
+            .push(Hazard::new(HazardKind::DataLoss, "drops rows"));
+        s.hazards
+            .push(Hazard::new(HazardKind::AccessExclusiveLock, "locks"));
+        let plan = Plan {
+            steps: vec![s],
+            ..Plan::default()
+        };
+        assert_eq!(
+            plan.blocked(&Allowed::default()),
+            vec![(0, vec![HazardKind::DataLoss])]
+        );
+        assert!(
+            plan.blocked(&Allowed {
+                all: false,
+                kinds: vec![HazardKind::DataLoss]
+            })
+            .is_empty()
+        );
+        assert!(
+            plan.blocked(&Allowed {
+                all: true,
+                kinds: vec![]
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn hazard_codes_round_trip() {
+        for k in HazardKind::ALL {
+            assert_eq!(HazardKind::from_code(k.code()), Some(k));
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_sha256() {
+        assert_eq!(
+            fingerprint(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! Postgres: `introspect` (reads a live catalog), `diff` (pure), `apply` (writes).
+
+pub mod apply;
+pub mod ddl;
+pub mod diff;
+pub mod ident;
+pub mod introspect;
+pub mod normalize;
+pub mod types;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, PgConnection};
+
+use crate::model::pg::Catalog;
+use crate::plan::{Fingerprint, Notice, NoticeKind, Plan, Store, fingerprint};
+use crate::redact::RedactedUrl;
+
+pub use diff::{DiffOptions, diff};
+pub use introspect::{Introspection, Scope, introspect};
+
+/// The oldest server this build supports (`server_version_num`).
+pub const MIN_SERVER_VERSION: u32 = 120000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("`{endpoint}` is not a valid Postgres URL: {reason}")]
+    InvalidUrl {
+        endpoint: RedactedUrl,
+        reason: String,
+    },
+    #[error("cannot connect to {endpoint}")]
+    Connect {
+        endpoint: RedactedUrl,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot connect to {endpoint}: no answer within {seconds} s")]
+    ConnectTimeout { endpoint: RedactedUrl, seconds: u64 },
+    #[error("Postgres {version} is not supported; seadiff needs 12 or newer")]
+    Unsupported { version: String },
+    #[error("cannot {what}")]
+    Query {
+        what: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("unexpected catalog data for {what}: {detail}")]
+    Catalog { what: &'static str, detail: String },
+}
+
+/// Opens a connection, failing after `timeout` instead of hanging on an unreachable host.
+pub async fn connect(url: &str, timeout: Duration) -> Result<PgConnection, PgError> {
+    let endpoint = RedactedUrl::new(url);
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| PgError::InvalidUrl {
+            endpoint: endpoint.clone(),
+            reason: url_error_reason(&e),
+        })?
+        .application_name("seadiff")
+        .statement_cache_capacity(0);
+    let conn = match tokio::time::timeout(timeout, options.connect()).await {
+        Err(_) => {
+            return Err(PgError::ConnectTimeout {
+                endpoint,
+                seconds: timeout.as_secs(),
+            });
+        }
+        Ok(Err(source)) => return Err(PgError::Connect { endpoint, source }),
+        Ok(Ok(conn)) => conn,
+    };
+    match conn.server_version_num() {
+        Some(v) if v < MIN_SERVER_VERSION => Err(PgError::Unsupported {
+            version: v.to_string(),
+        }),
+        _ => Ok(conn),
+    }
+}
+
+/// sqlx's URL errors may quote the URL; keep only the kind of problem.
+fn url_error_reason(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Configuration(inner) => {
+            let text = inner.to_string();
+            if text.contains("://") {
+                "the URL cannot be parsed".to_owned()
+            } else {
+                text
+            }
+        }
+        _ => "the URL cannot be parsed".to_owned(),
+    }
+}
+
+/// The plan for one database: the diff plus what the plan must say besides its steps.
+pub fn make_plan(
+    current: &Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+    warnings: &[String],
+) -> Plan {
+    let steps = diff(current, desired, opts);
+    let mut notices: Vec<Notice> = current
+        .unmanaged
+        .iter()
+        .map(|u| Notice {
+            store: Store::Postgres,
+            kind: NoticeKind::Unmanaged,
+            message: format!("{} {}: {}", u.kind, u.name, u.reason),
+        })
+        .collect();
+    notices.extend(warnings.iter().map(|w| Notice {
+        store: Store::Postgres,
+        kind: NoticeKind::Warning,
+        message: w.clone(),
+    }));
+    let mut plan = Plan {
+        steps,
+        notices,
+        ..Plan::default()
+    };
+    plan.fingerprints.insert(
+        Store::Postgres,
+        Fingerprint {
+            current: catalog_fingerprint(current),
+            desired: catalog_fingerprint(desired),
+        },
+    );
+    plan
+}
+
+/// A stable hash of everything a catalog says.
+pub fn catalog_fingerprint(c: &Catalog) -> String {
+    // Serializing plain data (BTreeMaps, Vecs, Strings) cannot fail.
+    let json = serde_json::to_vec(c).unwrap_or_default();
+    fingerprint(&json)
+}

@@ -1,0 +1,74 @@
+//! The plan as a runnable SQL script: each transaction group between `BEGIN` and `COMMIT`,
+//! each non-transactional step on its own, with the session settings `apply` uses.
+
+use std::fmt::Write;
+
+use super::{Context, Mode};
+use crate::plan::{Plan, Store};
+use crate::postgres::ident::{quote_ident, quote_literal};
+
+pub fn render(plan: &Plan, cx: &Context) -> String {
+    let mut out = String::new();
+    let ids = plan.step_ids();
+    let title = match cx.mode {
+        Mode::Plan => "plan",
+        Mode::Drift => "repair script for the drift",
+    };
+    let _ = writeln!(out, "-- seadiff {title}");
+    for (store, target) in &cx.targets {
+        let _ = writeln!(out, "-- {store}: {target}");
+    }
+    if let Some(f) = plan.fingerprints.get(&Store::Postgres) {
+        let _ = writeln!(out, "-- from {}\n-- to   {}", f.current, f.desired);
+    }
+    let _ = writeln!(
+        out,
+        "-- {}",
+        super::text::summary_line(plan, cx, plan.blocked(&cx.allowed).len())
+    );
+    for n in plan.notices.iter().filter(|n| n.store == Store::Postgres) {
+        let _ = writeln!(out, "-- note: {}", n.message);
+    }
+    let search_path = cx
+        .search_path
+        .iter()
+        .map(|s| quote_ident(s))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let lock_timeout = quote_literal(&format!("{}ms", cx.lock_timeout_ms));
+    let groups: Vec<_> = plan
+        .groups()
+        .into_iter()
+        .filter(|g| g.store == Store::Postgres)
+        .collect();
+    for (n, g) in groups.iter().enumerate() {
+        out.push('\n');
+        if g.transactional {
+            let _ = writeln!(out, "-- group {}: transactional", n + 1);
+            let _ = writeln!(
+                out,
+                "BEGIN;\nSET LOCAL lock_timeout = {lock_timeout};\nSET LOCAL search_path = {search_path};"
+            );
+        } else {
+            let _ = writeln!(out, "-- group {}: outside a transaction", n + 1);
+            let _ = writeln!(
+                out,
+                "SET lock_timeout = {lock_timeout};\nSET search_path = {search_path};"
+            );
+        }
+        for i in g.start..g.end {
+            let step = &plan.steps[i];
+            let _ = writeln!(out, "-- {} {} {}", ids[i], step.kind, step.object.name);
+            for h in &step.hazards {
+                let _ = writeln!(out, "--   hazard {}: {}", h.kind.code(), h.why);
+            }
+            for s in &step.statements {
+                let _ = writeln!(out, "{s};");
+            }
+        }
+        if g.transactional {
+            out.push_str("COMMIT;\n");
+        }
+    }
+    out
+}

@@ -1,0 +1,307 @@
+//! The plan for people: one line per change with `+ ~ -` glyphs (or, for drift, the words
+//! missing / differs / unexpected), hazards in brackets with their reasons beneath, what is not
+//! managed, and a one-line summary. Colour is optional and never carries meaning on its own.
+
+use std::fmt::Write;
+
+use super::{Context, Mode, stores};
+use crate::plan::{NoticeKind, Op, Plan, Store};
+
+/// One displayed change, with the detail of a rebuilt object shown as before → after.
+struct Row<'a> {
+    op: Op,
+    kind: &'a str,
+    name: &'a str,
+    detail: Option<String>,
+    steps: Vec<usize>,
+}
+
+fn rows<'a>(plan: &'a Plan, store: Store) -> Vec<Row<'a>> {
+    plan.changes()
+        .into_iter()
+        .filter(|c| plan.steps[c.steps[0]].store == store)
+        .map(|c| {
+            let first = &plan.steps[c.steps[0]];
+            let detail = match c.steps.get(1).map(|&i| &plan.steps[i]) {
+                None => first.detail.clone(),
+                Some(second) => match (&first.detail, &second.detail) {
+                    (Some(a), Some(b)) if a != b => Some(format!("{a} → {b}")),
+                    (_, b) => b.as_ref().map(|b| format!("rebuilt: {b}")),
+                },
+            };
+            Row {
+                op: c.op,
+                kind: first.object.kind,
+                name: &first.object.name,
+                detail,
+                steps: c.steps,
+            }
+        })
+        .collect()
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    fn op(&self, op: Op, s: &str) -> String {
+        self.wrap(
+            match op {
+                Op::Create => "32",
+                Op::Alter => "33",
+                Op::Drop => "31",
+            },
+            s,
+        )
+    }
+    fn hazard(&self, s: &str) -> String {
+        self.wrap("1;35", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+}
+
+pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
+    let paint = Paint { on: color };
+    let mut out = String::new();
+    let blocked = plan.blocked(&cx.allowed);
+    let mut blocked_total = 0;
+    for store in stores(plan, cx) {
+        let target = cx.targets.get(&store).map(String::as_str).unwrap_or("");
+        let rows = rows(plan, store);
+        let status = match (rows.is_empty(), cx.mode) {
+            (true, _) => "in sync".to_owned(),
+            (false, Mode::Plan) => format!("{} change{}", rows.len(), plural(rows.len())),
+            (false, Mode::Drift) => {
+                format!("drifted, {} difference{}", rows.len(), plural(rows.len()))
+            }
+        };
+        let _ = writeln!(
+            out,
+            "{}  {}  {}",
+            paint.bold(store.as_str()),
+            target,
+            status
+        );
+        let kind_w = rows.iter().map(|r| r.kind.len()).max().unwrap_or(0);
+        let name_w = rows
+            .iter()
+            .map(|r| r.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(48);
+        for row in &rows {
+            let lead = match cx.mode {
+                Mode::Plan => format!("{}", row.op.glyph()),
+                Mode::Drift => format!("{:<10}", row.op.drift_word()),
+            };
+            let mut line = format!(
+                "  {} {:<kind_w$}  {:<name_w$}",
+                paint.op(row.op, &lead),
+                row.kind,
+                row.name
+            );
+            if let Some(d) = &row.detail {
+                let _ = write!(line, "  {}", paint.dim(d));
+            }
+            let mut codes: Vec<&str> = Vec::new();
+            let mut missing: Vec<&str> = Vec::new();
+            for &i in &row.steps {
+                for h in &plan.steps[i].hazards {
+                    if !codes.contains(&h.kind.code()) {
+                        codes.push(h.kind.code());
+                    }
+                }
+                if let Some((_, kinds)) = blocked.iter().find(|(b, _)| *b == i) {
+                    for k in kinds {
+                        if !missing.contains(&k.code()) {
+                            missing.push(k.code());
+                        }
+                    }
+                }
+            }
+            if !codes.is_empty() {
+                let _ = write!(
+                    line,
+                    "  {}",
+                    paint.hazard(&format!("[{}]", codes.join(", ")))
+                );
+            }
+            if cx.mode == Mode::Plan && !missing.is_empty() {
+                blocked_total += 1;
+                let needs = missing
+                    .iter()
+                    .map(|c| format!("--allow-hazard {c}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let _ = write!(
+                    line,
+                    " {}",
+                    paint.hazard(&format!("blocked: needs {needs}"))
+                );
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+            for &i in &row.steps {
+                for h in &plan.steps[i].hazards {
+                    let _ = writeln!(
+                        out,
+                        "      {} {}",
+                        paint.dim(&format!("{}:", h.kind.code())),
+                        paint.dim(&h.why)
+                    );
+                }
+            }
+        }
+        notices(&mut out, plan, store, &paint);
+    }
+    out.push('\n');
+    out.push_str(&summary_line(plan, cx, blocked_total));
+    out.push('\n');
+    out
+}
+
+fn notices(out: &mut String, plan: &Plan, store: Store, paint: &Paint) {
+    let unmanaged: Vec<&str> = plan
+        .notices
+        .iter()
+        .filter(|n| n.store == store && n.kind == NoticeKind::Unmanaged)
+        .map(|n| n.message.as_str())
+        .collect();
+    if !unmanaged.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} ({}):",
+            paint.hazard("not managed, not compared"),
+            unmanaged.len()
+        );
+        for m in unmanaged {
+            let _ = writeln!(out, "    {m}");
+        }
+    }
+    for n in plan
+        .notices
+        .iter()
+        .filter(|n| n.store == store && n.kind == NoticeKind::Warning)
+    {
+        let _ = writeln!(out, "  {} {}", paint.hazard("warning:"), n.message);
+    }
+}
+
+/// `3 to add, 1 to change, 1 to drop · 2 hazards, 1 blocked · 4 objects not managed`
+pub fn summary_line(plan: &Plan, cx: &Context, blocked: usize) -> String {
+    let s = plan.summary();
+    let mut parts = Vec::new();
+    if plan.is_empty() {
+        parts.push("in sync".to_owned());
+    } else {
+        match cx.mode {
+            Mode::Plan => parts.push(format!(
+                "{} to add, {} to change, {} to drop",
+                s.add, s.change, s.drop
+            )),
+            Mode::Drift => parts.push(format!(
+                "drifted: {} missing, {} differing, {} unexpected",
+                s.add, s.change, s.drop
+            )),
+        }
+        let mut h = format!("{} hazard{}", s.hazards, plural(s.hazards));
+        if blocked > 0 {
+            let _ = write!(h, ", {blocked} blocked");
+        }
+        parts.push(h);
+    }
+    if s.unmanaged > 0 {
+        parts.push(format!(
+            "{} object{} not managed",
+            s.unmanaged,
+            plural(s.unmanaged)
+        ));
+    }
+    parts.join(" · ")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Hazard, HazardKind, ObjectRef, Step};
+
+    fn step(op: Op, kind: &'static str, name: &str, detail: &str) -> Step {
+        Step {
+            store: Store::Postgres,
+            kind: "x",
+            op,
+            object: ObjectRef {
+                kind,
+                name: name.into(),
+            },
+            detail: Some(detail.into()),
+            statements: vec![],
+            hazards: vec![],
+            transactional: true,
+        }
+    }
+
+    #[test]
+    fn plan_text_marks_hazards_and_pairs_rebuilds() {
+        let mut drop = step(Op::Drop, "column", "public.users.legacy", "text");
+        drop.hazards.push(Hazard::new(
+            HazardKind::DataLoss,
+            "drops the column and every value in it",
+        ));
+        let plan = Plan {
+            steps: vec![
+                step(
+                    Op::Drop,
+                    "foreign-key",
+                    "public.tasks.fk",
+                    "(user_id) → public.users (id)",
+                ),
+                drop,
+                step(
+                    Op::Create,
+                    "foreign-key",
+                    "public.tasks.fk",
+                    "(user_id) → public.users (id) on delete cascade",
+                ),
+                step(Op::Create, "table", "public.users", "3 columns"),
+            ],
+            ..Plan::default()
+        };
+        let mut cx = Context::new(Mode::Plan);
+        cx.targets
+            .insert(Store::Postgres, "postgres://db/app".into());
+        let text = render(&plan, &cx, false);
+        expect_test::expect![[r#"
+            postgres  postgres://db/app  3 changes
+              ~ foreign-key  public.tasks.fk      (user_id) → public.users (id) → (user_id) → public.users (id) on delete cascade
+              - column       public.users.legacy  text  [data-loss] blocked: needs --allow-hazard data-loss
+                  data-loss: drops the column and every value in it
+              + table        public.users         3 columns
+
+            1 to add, 1 to change, 1 to drop · 1 hazard, 1 blocked
+        "#]]
+        .assert_eq(&text);
+        let mut drift = cx.clone();
+        drift.mode = Mode::Drift;
+        assert!(render(&plan, &drift, false).contains("unexpected column"));
+        assert!(!render(&plan, &cx, false).contains('\x1b'));
+        assert!(render(&plan, &cx, true).contains('\x1b'));
+    }
+}
