@@ -1,0 +1,25 @@
+//! `seadiff drift`: every difference between the live store and the declaration. Read-only;
+//! exits 1 when anything differs, so scheduled jobs can alert on it.
+
+use std::time::Duration;
+
+use differ::plan::Allowed;
+use differ::render::Mode;
+
+use super::{Live, render};
+use crate::args::{Cli, Format};
+use crate::failure::{Failure, exit};
+use crate::printer::Printer;
+
+pub(super) async fn run(cli: &Cli, printer: &mut Printer, format: Format) -> Result<u8, Failure> {
+    let mut live = Live::open(cli, printer).await?;
+    let current = live.read(printer).await?;
+    let plan = live.plan(&current);
+    let cx = live.context(Mode::Drift, Allowed::default(), Duration::from_secs(5));
+    printer.out(&render(&plan, &cx, format, printer.color));
+    Ok(if plan.is_empty() {
+        exit::OK
+    } else {
+        exit::CHANGES
+    })
+}

@@ -1,0 +1,174 @@
+//! One module per command; this one holds what they share: resolving the Postgres target,
+//! reading it, planning, and rendering.
+
+mod apply;
+mod drift;
+mod inspect;
+mod plan;
+
+use std::time::Duration;
+
+use differ::plan::{Allowed, Plan, Store};
+use differ::postgres::{self, DiffOptions, Introspection, Scope};
+use differ::redact::RedactedUrl;
+use differ::render::{self, Context, Mode};
+use sqlx::PgConnection;
+
+use crate::args::{Cli, Command, Format, StoreArg};
+use crate::config::{self, PgTarget};
+use crate::failure::Failure;
+use crate::printer::Printer;
+
+pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> {
+    for store in &cli.global.only {
+        if *store != StoreArg::Postgres {
+            return Err(Failure::new(format!(
+                "store `{}` is not configured in {}",
+                store_name(*store),
+                cli.global.config.display()
+            ))
+            .hint("this version of seadiff manages Postgres; Redis and Vespa sections are not available yet"));
+        }
+    }
+    match &cli.command {
+        Command::Plan { output, exit_code } => {
+            plan::run(&cli, printer, output.format, *exit_code).await
+        }
+        Command::Apply {
+            output,
+            allow_hazard,
+            yes,
+            lock_timeout,
+        } => {
+            apply::run(
+                &cli,
+                printer,
+                output.format,
+                allow_hazard,
+                *yes,
+                *lock_timeout,
+            )
+            .await
+        }
+        Command::Drift { output } => drift::run(&cli, printer, output.format).await,
+        Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
+    }
+}
+
+fn store_name(s: StoreArg) -> &'static str {
+    match s {
+        StoreArg::Postgres => "postgres",
+        StoreArg::Redis => "redis",
+        StoreArg::Vespa => "vespa",
+    }
+}
+
+/// A resolved, connected Postgres target.
+pub(crate) struct Live {
+    pub target: PgTarget,
+    pub endpoint: RedactedUrl,
+    pub conn: PgConnection,
+}
+
+impl Live {
+    pub(crate) async fn open(cli: &Cli, printer: &mut Printer) -> Result<Live, Failure> {
+        let config = config::load(&cli.global.config)?;
+        let target = config::postgres(
+            &cli.global.config,
+            &config,
+            cli.global.database_url.as_deref(),
+        )?;
+        if let Ok(u) = url::Url::parse(&target.url)
+            && let Some(pw) = u.password()
+        {
+            printer.add_secret(pw);
+            if let Ok(decoded) = percent_encoding::percent_decode_str(pw).decode_utf8() {
+                printer.add_secret(&decoded);
+            }
+        }
+        let endpoint = RedactedUrl::new(&target.url);
+        printer.detail(&format!("connecting to {endpoint}"));
+        let conn = postgres::connect(&target.url, Duration::from_secs(cli.global.connect_timeout))
+            .await
+            .map_err(|e| {
+                Failure::caused("cannot read the live Postgres schema", &e)
+                    .hint("is the server running, and is the URL (DATABASE_URL, --database-url or postgres.url) right?")
+            })?;
+        Ok(Live {
+            target,
+            endpoint,
+            conn,
+        })
+    }
+
+    pub(crate) fn scope(&self) -> Scope {
+        Scope {
+            schemas: Some(self.target.settings.schemas.clone()),
+            ignore: self.target.settings.ignore.clone(),
+        }
+    }
+
+    pub(crate) fn diff_options(&self) -> DiffOptions {
+        DiffOptions {
+            search_path: self.search_path(),
+        }
+    }
+
+    /// The default schema first, then the other managed schemas.
+    pub(crate) fn search_path(&self) -> Vec<String> {
+        let s = &self.target.settings;
+        let mut path = vec![s.default_schema.clone()];
+        path.extend(
+            s.schemas
+                .iter()
+                .filter(|x| **x != s.default_schema)
+                .cloned(),
+        );
+        path
+    }
+
+    pub(crate) async fn read(&mut self, printer: &Printer) -> Result<Introspection, Failure> {
+        let scope = self.scope();
+        let live = postgres::introspect(&mut self.conn, &scope)
+            .await
+            .map_err(|e| {
+                Failure::caused(format!("cannot read the schema of {}", self.endpoint), &e)
+            })?;
+        printer.detail(&format!(
+            "read {} tables from {} in {} ms ({} round trip{})",
+            live.catalog.tables.len(),
+            self.endpoint,
+            live.elapsed.as_millis(),
+            live.round_trips,
+            if live.round_trips == 1 { "" } else { "s" }
+        ));
+        Ok(live)
+    }
+
+    pub(crate) fn plan(&self, live: &Introspection) -> Plan {
+        postgres::make_plan(
+            &live.catalog,
+            &self.target.desired,
+            &self.diff_options(),
+            &self.target.warnings,
+        )
+    }
+
+    pub(crate) fn context(&self, mode: Mode, allowed: Allowed, lock_timeout: Duration) -> Context {
+        let mut cx = Context::new(mode);
+        cx.targets
+            .insert(Store::Postgres, self.endpoint.to_string());
+        cx.allowed = allowed;
+        cx.lock_timeout_ms = lock_timeout.as_millis();
+        cx.search_path = self.search_path();
+        cx
+    }
+}
+
+pub(crate) fn render(plan: &Plan, cx: &Context, format: Format, color: bool) -> String {
+    match format {
+        Format::Text => render::text::render(plan, cx, color),
+        Format::Sql => render::sql::render(plan, cx),
+        Format::Json => render::json::render(plan, cx, env!("CARGO_PKG_VERSION")),
+    }
+}

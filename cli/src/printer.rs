@@ -1,0 +1,94 @@
+//! The only place that writes to the terminal. The plan goes to stdout; progress, warnings and
+//! errors go to stderr. Every write passes through the secret filter, so a password that
+//! slipped into a message from a lower layer is still never shown.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{self, IsTerminal, Write};
+
+use crate::args::ColorArg;
+
+#[derive(Debug)]
+pub(crate) struct Printer {
+    pub color: bool,
+    pub verbose: u8,
+    secrets: Vec<String>,
+}
+
+impl Printer {
+    pub(crate) fn new(color: ColorArg, verbose: u8, no_color_env: bool) -> Self {
+        let color = match color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => !no_color_env && io::stdout().is_terminal(),
+        };
+        Printer {
+            color,
+            verbose,
+            secrets: Vec::new(),
+        }
+    }
+
+    /// Text that must never be printed (passwords), replaced by `***` wherever it appears.
+    pub(crate) fn add_secret(&mut self, secret: &str) {
+        if secret.len() >= 3 && !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_owned());
+        }
+    }
+
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut t = text.to_owned();
+        for s in &self.secrets {
+            t = t.replace(s.as_str(), "***");
+        }
+        t
+    }
+
+    /// The primary output. A closed pipe (`seadiff plan | head`) ends quietly.
+    pub(crate) fn out(&self, text: &str) {
+        let mut stdout = io::stdout().lock();
+        if stdout
+            .write_all(self.scrub(text).as_bytes())
+            .and_then(|_| stdout.flush())
+            .is_err()
+        {
+            // The reader went away; nothing more to say to it.
+        }
+    }
+
+    /// Status and progress for people, on stderr.
+    pub(crate) fn info(&self, text: &str) {
+        eprintln!("{}", self.scrub(text));
+    }
+
+    /// Only with `-v`.
+    pub(crate) fn detail(&self, text: &str) {
+        if self.verbose > 0 {
+            self.info(text);
+        }
+    }
+
+    pub(crate) fn error(&self, text: &str) {
+        let label = if self.stderr_color() {
+            "\x1b[1;31merror:\x1b[0m"
+        } else {
+            "error:"
+        };
+        eprintln!("{label} {}", self.scrub(text));
+    }
+
+    fn stderr_color(&self) -> bool {
+        self.color && io::stderr().is_terminal()
+    }
+
+    /// Asks a yes/no question on the terminal; anything but y/yes is no.
+    pub(crate) fn confirm(&self, question: &str) -> bool {
+        eprint!("{} [y/N] ", self.scrub(question));
+        let _ = io::stderr().flush();
+        let mut answer = String::new();
+        if io::stdin().read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    }
+}
