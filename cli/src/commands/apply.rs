@@ -36,9 +36,14 @@ pub(super) async fn run(
     if !blocked.is_empty() {
         let ids = plan.step_ids();
         let mut f = Failure::new(format!(
-            "refusing to apply: {} step{} carry hazards that were not allowed",
+            "refusing to apply: {} step{} {} hazards that were not allowed",
             blocked.len(),
-            if blocked.len() == 1 { "" } else { "s" }
+            if blocked.len() == 1 { "" } else { "s" },
+            if blocked.len() == 1 {
+                "carries"
+            } else {
+                "carry"
+            }
         ));
         let mut codes: Vec<&str> = Vec::new();
         for (i, kinds) in &blocked {

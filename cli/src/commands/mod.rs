@@ -91,8 +91,11 @@ impl Live {
         let conn = postgres::connect(&target.url, Duration::from_secs(cli.global.connect_timeout))
             .await
             .map_err(|e| {
-                Failure::caused("cannot read the live Postgres schema", &e)
-                    .hint("is the server running, and is the URL (DATABASE_URL, --database-url or postgres.url) right?")
+                let hint = match e {
+                    postgres::PgError::InvalidUrl { .. } => "a Postgres URL looks like postgres://user:password@host:5432/database",
+                    _ => "is the server running, and is the URL (DATABASE_URL, --database-url or postgres.url) right?",
+                };
+                Failure::caused("cannot read the live Postgres schema", &e).hint(hint)
             })?;
         Ok(Live {
             target,

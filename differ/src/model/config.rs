@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::pg::{Catalog, Check, Extension, Index, IndexKey, KeyTarget, QName, SchemaDef, Table};
+use super::pg::{Catalog, Check, Extension, Index, IndexKey, KeyTarget, QName, Table};
 use crate::postgres::ident::{implicit_name, truncate_ident};
 
 /// The `schema.yaml` format version this build understands.
@@ -218,8 +218,13 @@ fn yaml_error(e: serde_saphyr::Error) -> ConfigError {
     }
 }
 
-/// `message at line 3, column 5` → `message`.
+/// The YAML crate's `error: line 3 column 5: message` → `message`; we print our own position.
 fn strip_position_suffix(s: &str) -> String {
+    let s = s.strip_prefix("error: ").unwrap_or(s);
+    let s = match s.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((pos, rest)) if pos.split_whitespace().count() == 3 => rest,
+        _ => s,
+    };
     match s.rfind(" at line ") {
         Some(at) => s[..at].to_owned(),
         None => s.to_owned(),
@@ -355,10 +360,7 @@ impl PostgresConfig {
     /// Adds what `schema.yaml` declares to the desired catalog built from entities.
     pub fn extend(&self, catalog: &mut Catalog, settings: &PgSettings) -> Result<(), ConfigError> {
         for s in &settings.schemas {
-            catalog
-                .schemas
-                .entry(s.clone())
-                .or_insert_with(SchemaDef::default);
+            catalog.schemas.entry(s.clone()).or_default();
         }
         for ext in &self.extensions {
             let (name, e) = match ext {
@@ -630,7 +632,7 @@ mod tests {
     fn unknown_keys_are_errors_with_positions() {
         let e = Config::parse("version: 1\npostgres:\n  shemas: [public]\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
-        assert!(e.message.contains("shemas"), "{e}");
+        assert!(e.message.starts_with("unknown field `shemas`"), "{e}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use sea_orm::{ColumnTrait, DbBackend, EntityTrait, IdenStatic, Iterable, Schema}
 
 use super::pg::{
     Catalog, Check, ColType, Column, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    PrimaryKey, QName, SchemaDef, Table, Unique,
+    PrimaryKey, QName, Table, Unique,
 };
 use crate::postgres::ident::{implicit_name, truncate_ident};
 use crate::postgres::types;
@@ -151,10 +151,7 @@ impl Convert<'_> {
         );
         let tname = self.name(&d.origin, "table", &d.table);
         let qname = QName::new(schema.clone(), tname.clone());
-        self.catalog
-            .schemas
-            .entry(schema.clone())
-            .or_insert_with(SchemaDef::default);
+        self.catalog.schemas.entry(schema.clone()).or_default();
         if self.catalog.tables.contains_key(&qname) {
             return Err(err(
                 &d.origin,
@@ -177,7 +174,7 @@ impl Convert<'_> {
                 let name = spec
                     .get_name()
                     .map_or_else(|| implicit_name(&tname, None, "pkey"), str::to_owned);
-                let columns = spec.get_column_names();
+                let columns = stored_names(spec.get_column_names());
                 for c in &columns {
                     if let Some(col) = table.column_mut(c) {
                         col.not_null = true;
@@ -193,7 +190,7 @@ impl Convert<'_> {
         }
         for fk in d.create.get_foreign_key_create_stmts() {
             let fk = fk.get_foreign_key();
-            let columns = fk.get_columns();
+            let columns = stored_names(fk.get_columns());
             let name = fk.get_name().map_or_else(
                 || implicit_name(&tname, Some(&columns.join("_")), "fkey"),
                 str::to_owned,
@@ -217,7 +214,7 @@ impl Convert<'_> {
                 ForeignKey {
                     columns,
                     ref_table: QName::new(ref_schema, truncate_ident(&ref_table.1)),
-                    ref_columns: fk.get_ref_columns(),
+                    ref_columns: stored_names(fk.get_ref_columns()),
                     on_delete: fk.get_on_delete().map_or(FkAction::NoAction, fk_action),
                     on_update: fk.get_on_update().map_or(FkAction::NoAction, fk_action),
                     match_full: false,
@@ -229,12 +226,20 @@ impl Convert<'_> {
         }
         for idx in &d.indexes {
             let spec = idx.get_index_spec();
-            let columns = spec.get_column_names();
+            let columns = stored_names(spec.get_column_names());
             let name = spec.get_name().map_or_else(
                 || implicit_name(&tname, Some(&columns.join("_")), "idx"),
                 str::to_owned,
             );
             let name = self.name(&d.origin, "index", &name);
+            if table.indexes.contains_key(&name) || table.uniques.contains_key(&name) {
+                return Err(err(
+                    &d.origin,
+                    format!(
+                        "two indexes are both named `{name}` once cut to Postgres' 63 bytes; shorten the names"
+                    ),
+                ));
+            }
             let index = Index {
                 unique: idx.is_unique_key(),
                 method: "btree".to_owned(),
@@ -453,6 +458,14 @@ impl Convert<'_> {
         }
         Ok(())
     }
+}
+
+/// Column names as Postgres stores them (cut to 63 bytes).
+fn stored_names(names: Vec<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .map(|n| truncate_ident(&n).to_owned())
+        .collect()
 }
 
 fn err(origin: &str, message: String) -> EntityError {

@@ -1,6 +1,7 @@
 //! Postgres: `introspect` (reads a live catalog), `diff` (pure), `apply` (writes).
 
 pub mod apply;
+pub mod cluster;
 pub mod ddl;
 pub mod diff;
 pub mod ident;

@@ -56,9 +56,8 @@ pub fn render(plan: &Plan, cx: &Context) -> String {
                 "SET lock_timeout = {lock_timeout};\nSET search_path = {search_path};"
             );
         }
-        for i in g.start..g.end {
-            let step = &plan.steps[i];
-            let _ = writeln!(out, "-- {} {} {}", ids[i], step.kind, step.object.name);
+        for (id, step) in ids[g.start..g.end].iter().zip(&plan.steps[g.start..g.end]) {
+            let _ = writeln!(out, "-- {id} {} {}", step.kind, step.object.name);
             for h in &step.hazards {
                 let _ = writeln!(out, "--   hazard {}: {}", h.kind.code(), h.why);
             }
