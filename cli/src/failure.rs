@@ -44,6 +44,13 @@ impl Failure {
             if self.causes.last() != Some(&text) {
                 self.causes.push(text);
             }
+            // A database error's own sources only repeat it with server internals.
+            if matches!(
+                e.downcast_ref::<sqlx::Error>(),
+                Some(sqlx::Error::Database(_))
+            ) {
+                break;
+            }
             next = e.source();
         }
     }
