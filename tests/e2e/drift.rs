@@ -3,7 +3,7 @@
 
 use seadiff_tests::TestDb;
 
-use crate::{assert_exit, seadiff, stderr, stdout};
+use crate::{assert_exit, assert_row, seadiff, stderr, stdout};
 
 const HAND_CHANGES: &str = r#"
     DROP INDEX "idx-tasks-is_completed";
@@ -26,21 +26,42 @@ async fn hand_made_drift_is_named_then_repaired() {
     let drift = seadiff(&db.url, &["drift"]);
     assert_exit(&drift, 1);
     let text = stdout(&drift);
-    for expected in [
-        "missing    index        public.tasks.idx-tasks-is_completed",
-        "unexpected column       public.users.nickname",
-        "differs    foreign-key  public.tasks.fk-tasks-user_id",
-        "on delete set null → (user_id) → public.users (id) on delete cascade",
-        "differs    column       public.users.is_active",
-        "default false → TRUE",
-        "differs    enum         public.message_role",
-        "add value 'ASSISTANT'",
-    ] {
-        assert!(
-            text.contains(expected),
-            "drift report lacks {expected:?}:\n{text}"
-        );
-    }
+    assert_row(
+        &text,
+        &["missing", "index", "public.tasks.idx-tasks-is_completed"],
+    );
+    assert_row(&text, &["unexpected", "column", "public.users.nickname"]);
+    assert_row(
+        &text,
+        &["differs", "foreign-key", "public.tasks.fk-tasks-user_id"],
+    );
+    assert_row(
+        &text,
+        &[
+            "differs",
+            "column",
+            "public.users.is_active",
+            "default",
+            "false",
+            "→",
+            "TRUE",
+        ],
+    );
+    assert_row(
+        &text,
+        &[
+            "differs",
+            "enum",
+            "public.message_role",
+            "add",
+            "value",
+            "'ASSISTANT'",
+        ],
+    );
+    assert!(
+        text.contains("on delete set null → (user_id) → public.users (id) on delete cascade"),
+        "{text}"
+    );
     assert!(
         text.contains("drifted: 1 missing, 3 differing, 1 unexpected"),
         "{text}"

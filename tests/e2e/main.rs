@@ -52,3 +52,13 @@ pub fn assert_exit(o: &Output, code: i32) {
         stderr(o)
     );
 }
+
+/// Asserts that some line of `text` starts with these words, whatever the column padding.
+#[track_caller]
+pub fn assert_row(text: &str, words: &[&str]) {
+    let found = text.lines().any(|l| {
+        let mut it = l.split_whitespace();
+        words.iter().all(|w| it.next() == Some(*w))
+    });
+    assert!(found, "no line starts with {words:?} in\n{text}");
+}

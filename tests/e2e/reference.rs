@@ -4,7 +4,7 @@
 
 use seadiff_tests::TestDb;
 
-use crate::{assert_exit, seadiff, stdout};
+use crate::{assert_exit, assert_row, seadiff, stdout};
 
 const COLUMNS: &str = "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) \
     || CASE WHEN a.attnotnull THEN ' not null' ELSE ' null' END \
@@ -116,13 +116,12 @@ async fn plan_lists_the_work_and_exit_code_reports_it() {
     let plan = seadiff(&db.url, &["plan", "--exit-code"]);
     assert_exit(&plan, 1);
     let text = stdout(&plan);
-    for line in [
-        "+ table        public.users",
-        "+ enum         public.message_role",
-        "+ foreign-key  public.tasks.fk-tasks-user_id",
-    ] {
-        assert!(text.contains(line), "missing {line:?} in\n{text}");
-    }
+    assert_row(&text, &["+", "table", "public.users"]);
+    assert_row(&text, &["+", "enum", "public.message_role"]);
+    assert_row(
+        &text,
+        &["+", "foreign-key", "public.tasks.fk-tasks-user_id"],
+    );
     assert!(text.contains("18 to add, 0 to change, 0 to drop"), "{text}");
     // Without --exit-code, changes are not an error.
     assert_exit(&seadiff(&db.url, &["plan"]), 0);

@@ -173,7 +173,7 @@ mod tests {
         startup.extend_from_slice(&196608u32.to_be_bytes());
         assert!(f.feed(&startup).is_empty());
         let mut q = vec![b'Q'];
-        q.extend_from_slice(&9u32.to_be_bytes());
+        q.extend_from_slice(&8u32.to_be_bytes()); // length counts itself and the body
         q.extend_from_slice(b"SEL\0");
         let (a, b) = q.split_at(3);
         assert!(f.feed(a).is_empty());

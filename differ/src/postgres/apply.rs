@@ -92,6 +92,7 @@ pub async fn apply(
         let mut setup = vec![
             format!("SET {scope}lock_timeout = {}", interval(opts.lock_timeout)),
             format!("SET {scope}search_path = {search_path}"),
+            format!("SET {scope}TimeZone = 'UTC'"),
         ];
         if let Some(t) = opts.statement_timeout {
             setup.push(format!("SET {scope}statement_timeout = {}", interval(t)));

@@ -227,8 +227,11 @@ fn script(scope: &Scope) -> String {
             coll_ext = not_ext("pg_collation", "co.oid"),
         ),
     ];
+    // pg_catalog alone on the search path makes the server print user types and functions
+    // schema-qualified; fixed time settings make printed constants independent of the server.
     let mut script = String::from(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = pg_catalog;\n",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = pg_catalog;\n\
+         SET LOCAL TimeZone = 'UTC';\nSET LOCAL DateStyle = 'ISO, YMD';\nSET LOCAL IntervalStyle = 'postgres';\n",
     );
     for q in queries {
         script.push_str(&q);

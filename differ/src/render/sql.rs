@@ -47,13 +47,13 @@ pub fn render(plan: &Plan, cx: &Context) -> String {
             let _ = writeln!(out, "-- group {}: transactional", n + 1);
             let _ = writeln!(
                 out,
-                "BEGIN;\nSET LOCAL lock_timeout = {lock_timeout};\nSET LOCAL search_path = {search_path};"
+                "BEGIN;\nSET LOCAL lock_timeout = {lock_timeout};\nSET LOCAL search_path = {search_path};\nSET LOCAL TimeZone = 'UTC';"
             );
         } else {
             let _ = writeln!(out, "-- group {}: outside a transaction", n + 1);
             let _ = writeln!(
                 out,
-                "SET lock_timeout = {lock_timeout};\nSET search_path = {search_path};"
+                "SET lock_timeout = {lock_timeout};\nSET search_path = {search_path};\nSET TimeZone = 'UTC';"
             );
         }
         for (id, step) in ids[g.start..g.end].iter().zip(&plan.steps[g.start..g.end]) {
