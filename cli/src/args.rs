@@ -8,7 +8,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    success; in sync
   1    changes pending (plan --exit-code) or drift found (drift)
-  2    error: usage, schema.yaml, connection, refused hazard, failed apply
+  2    error: usage, schema.yaml, connection, refused hazard, declined or failed apply
   101  bug in seadiff (please report it)";
 
 /// Plans, applies and checks the schema of your data stores against your SeaORM entities.

@@ -6,6 +6,7 @@ mod drift;
 mod entities;
 mod introspection;
 mod reference;
+mod terminal;
 mod yaml_extras;
 
 use std::process::Output;

@@ -210,6 +210,23 @@ pub struct Plan {
     pub steps: Vec<Step>,
     pub notices: Vec<Notice>,
     pub fingerprints: BTreeMap<Store, Fingerprint>,
+    /// What was compared, per store: `("table", 4)`, `("column", 26)`, ... so that "in sync"
+    /// always says what it covers. See [`noun`].
+    pub compared: BTreeMap<Store, Vec<(&'static str, usize)>>,
+}
+
+/// `kind` counted: `1 table`, `2 tables`, `3 indexes`, `2 keys or checks`.
+pub fn noun(kind: &str, n: usize) -> String {
+    if n == 1 {
+        return format!("1 {kind}");
+    }
+    let plural = match kind {
+        "index" => "indexes".to_owned(),
+        "key or check" => "keys and checks".to_owned(),
+        k if k.ends_with('s') => format!("{k}es"),
+        k => format!("{k}s"),
+    };
+    format!("{n} {plural}")
 }
 
 /// A run of steps executed together.

@@ -122,6 +122,7 @@ pub fn make_plan(
         notices,
         ..Plan::default()
     };
+    plan.compared.insert(Store::Postgres, compared(desired));
     plan.fingerprints.insert(
         Store::Postgres,
         Fingerprint {
@@ -130,6 +131,24 @@ pub fn make_plan(
         },
     );
     plan
+}
+
+/// Object counts of the declared side (singular kind names): what a plan covers.
+fn compared(c: &Catalog) -> Vec<(&'static str, usize)> {
+    let sum = |f: fn(&crate::model::pg::Table) -> usize| c.tables.values().map(f).sum();
+    vec![
+        ("schema", c.schemas.len()),
+        ("extension", c.extensions.len()),
+        ("enum", c.enums.len()),
+        ("table", c.tables.len()),
+        ("column", sum(|t| t.columns.len())),
+        (
+            "key or check",
+            sum(|t| usize::from(t.primary_key.is_some()) + t.uniques.len() + t.checks.len()),
+        ),
+        ("foreign key", sum(|t| t.foreign_keys.len())),
+        ("index", sum(|t| t.indexes.len())),
+    ]
 }
 
 /// A stable hash of everything a catalog says.

@@ -30,6 +30,9 @@ struct StoreDoc<'a> {
     target: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<FingerprintDoc<'a>>,
+    /// Declared objects compared, by kind.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    compared: BTreeMap<String, usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unmanaged: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -134,6 +137,11 @@ pub fn render(plan: &Plan, cx: &Context, tool_version: &str) -> String {
                     current: &f.current,
                     desired: &f.desired,
                 }),
+                compared: plan
+                    .compared
+                    .get(&store)
+                    .map(|c| c.iter().map(|(k, n)| (json_key(k), *n)).collect())
+                    .unwrap_or_default(),
                 unmanaged: notices(NoticeKind::Unmanaged).collect(),
                 warnings: notices(NoticeKind::Warning).collect(),
             },
@@ -167,4 +175,11 @@ pub fn render(plan: &Plan, cx: &Context, tool_version: &str) -> String {
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// `foreign key` → `foreign_keys`: the plural, snake-cased.
+fn json_key(kind: &str) -> String {
+    crate::plan::noun(kind, 2)
+        .trim_start_matches("2 ")
+        .replace(' ', "_")
 }

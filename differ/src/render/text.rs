@@ -82,7 +82,10 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
         let target = cx.targets.get(&store).map(String::as_str).unwrap_or("");
         let rows = rows(plan, store);
         let status = match (rows.is_empty(), cx.mode) {
-            (true, _) => "in sync".to_owned(),
+            (true, _) => match plan.compared.get(&store) {
+                Some(counts) => format!("in sync ({})", compared_list(counts)),
+                None => "in sync".to_owned(),
+            },
             (false, Mode::Plan) => format!("{} change{}", rows.len(), plural(rows.len())),
             (false, Mode::Drift) => {
                 format!("drifted, {} difference{}", rows.len(), plural(rows.len()))
@@ -231,6 +234,20 @@ pub fn summary_line(plan: &Plan, cx: &Context, blocked: usize) -> String {
         ));
     }
     parts.join(" · ")
+}
+
+/// `compared 4 tables, 26 columns, ...`, leaving out kinds with none.
+fn compared_list(counts: &[(&str, usize)]) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| crate::plan::noun(k, *n))
+        .collect();
+    if parts.is_empty() {
+        "nothing declared".to_owned()
+    } else {
+        format!("compared {}", parts.join(", "))
+    }
 }
 
 fn plural(n: usize) -> &'static str {
