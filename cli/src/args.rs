@@ -82,11 +82,52 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Compare any two schema sources and, with --apply, bring --from to the --to state
+    Diff(DiffArgs),
     /// Print the live schema as seadiff reads it
     Inspect {
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
     },
+}
+
+/// `seadiff diff --from SRC --to SRC`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Current state: a postgres:// URL, a .sql file, a .json snapshot (inspect --format json),
+    /// `entities` or `empty`
+    #[arg(long, value_name = "SRC")]
+    pub from: String,
+    /// Desired state, same kinds of source as --from
+    #[arg(long, value_name = "SRC")]
+    pub to: String,
+    /// A server to load .sql sources on (a scratch database is created and dropped); without it
+    /// a temporary local cluster is started from the installed Postgres binaries
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
+    /// Only these schemas (repeatable; default: every non-system schema)
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+    /// Leave these schemas out (repeatable)
+    #[arg(long = "exclude-schema", value_name = "NAME")]
+    pub exclude_schemas: Vec<String>,
+    #[command(flatten)]
+    pub output: Output,
+    /// Exit with 1 when there are changes
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Apply the plan to --from (which must be a postgres:// URL)
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: run hazardous steps of this kind (repeatable; `all` allows every hazard)
+    #[arg(long = "allow-hazard", value_name = "CODE")]
+    pub allow_hazard: Vec<String>,
+    /// With --apply: do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// With --apply: seconds a statement may wait for a lock
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    pub lock_timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 
 #![allow(clippy::disallowed_methods)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use differ::model::config::{Config, ConfigError, PgSettings, PostgresConfig};
 use differ::model::pg::Catalog;
@@ -71,19 +71,45 @@ pub(crate) fn config_failure(path: &Path, text: &str, e: &ConfigError) -> Failur
     f
 }
 
-/// Resolves the Postgres target: URL precedence is `--database-url`, then `DATABASE_URL`,
-/// then `postgres.url` in schema.yaml.
-pub(crate) fn postgres(
-    config_path: &PathBuf,
-    config: &Config,
-    url_flag: Option<&str>,
-) -> Result<PgTarget, Failure> {
+/// The declared Postgres state: entities plus `schema.yaml`, with the settings it came with.
+#[derive(Debug)]
+pub(crate) struct Declared {
+    pub(crate) settings: PgSettings,
+    pub(crate) desired: Catalog,
+    pub(crate) warnings: Vec<String>,
+}
+
+pub(crate) fn declared(config_path: &Path, config: &Config) -> Result<Declared, Failure> {
     let default = PostgresConfig::default();
     let pg = config.postgres.as_ref().unwrap_or(&default);
     let text = std::fs::read_to_string(config_path).unwrap_or_default();
     let settings = pg
         .settings(&env)
         .map_err(|e| config_failure(config_path, &text, &e))?;
+    let (mut desired, warnings) = entities::all()
+        .to_catalog(&settings.default_schema)
+        .map_err(|e| Failure::new(format!("invalid entity declaration: {e}")))?;
+    pg.extend(&mut desired, &settings)
+        .map_err(|e| config_failure(config_path, &text, &e))?;
+    Ok(Declared {
+        settings,
+        desired,
+        warnings,
+    })
+}
+
+/// Resolves the Postgres target: URL precedence is `--database-url`, then `DATABASE_URL`,
+/// then `postgres.url` in schema.yaml.
+pub(crate) fn postgres(
+    config_path: &Path,
+    config: &Config,
+    url_flag: Option<&str>,
+) -> Result<PgTarget, Failure> {
+    let Declared {
+        settings,
+        desired,
+        warnings,
+    } = declared(config_path, config)?;
     let url = url_flag
         .map(str::to_owned)
         .or_else(|| env("DATABASE_URL").filter(|u| !u.is_empty()))
@@ -94,11 +120,6 @@ pub(crate) fn postgres(
                 display(config_path)
             ))
         })?;
-    let (mut desired, warnings) = entities::all()
-        .to_catalog(&settings.default_schema)
-        .map_err(|e| Failure::new(format!("invalid entity declaration: {e}")))?;
-    pg.extend(&mut desired, &settings)
-        .map_err(|e| config_failure(config_path, &text, &e))?;
     Ok(PgTarget {
         url,
         settings,

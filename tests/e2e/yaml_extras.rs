@@ -73,7 +73,7 @@ async fn yaml_extras_converge_and_ignored_tables_are_left_alone() {
         "{text}"
     );
     assert!(
-        text.contains("view public.active_users: views are not managed"),
+        text.contains("view public.active_users: not declared by entities"),
         "{text}"
     );
 

@@ -10,9 +10,6 @@ use crate::args::{Cli, InspectFormat};
 use crate::failure::{Failure, exit};
 use crate::printer::Printer;
 
-/// Version of the `inspect --format json` snapshot document.
-pub(super) const SNAPSHOT_VERSION: u32 = 1;
-
 pub(super) async fn run(
     cli: &Cli,
     printer: &mut Printer,
@@ -23,7 +20,7 @@ pub(super) async fn run(
     let text = match format {
         InspectFormat::Json => {
             let doc = serde_json::json!({
-                "format_version": SNAPSHOT_VERSION,
+                "format_version": differ::postgres::source::SNAPSHOT_VERSION,
                 "kind": "postgres-catalog",
                 "server_version": current.server_version,
                 "catalog": current.catalog,

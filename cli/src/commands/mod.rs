@@ -2,6 +2,7 @@
 //! reading it, planning, and rendering.
 
 mod apply;
+mod diff;
 mod drift;
 mod inspect;
 mod plan;
@@ -51,6 +52,7 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
             .await
         }
         Command::Drift { output } => drift::run(&cli, printer, output.format).await,
+        Command::Diff(args) => diff::run(&cli, printer, args).await,
         Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
     }
 }

@@ -16,8 +16,8 @@ use sea_orm::sea_query::{
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, IdenStatic, Iterable, Schema};
 
 use super::pg::{
-    Catalog, Check, ColType, Column, EnumType, FkAction, ForeignKey, Identity, Index, IndexKey,
-    PrimaryKey, QName, Table, Unique,
+    Catalog, Check, ColType, Column, Coverage, EnumType, FkAction, ForeignKey, Identity, Index,
+    IndexKey, PrimaryKey, QName, Table, Unique,
 };
 use crate::postgres::ident::{implicit_name, truncate_ident};
 use crate::postgres::types;
@@ -95,7 +95,10 @@ impl EntitySet {
         let mut cx = Convert {
             default_schema,
             warnings: Vec::new(),
-            catalog: Catalog::default(),
+            catalog: Catalog {
+                coverage: Coverage::Tables,
+                ..Catalog::default()
+            },
         };
         // Which schema each table name lives in, to resolve unqualified FK targets.
         let mut homes: BTreeMap<&str, Vec<String>> = BTreeMap::new();

@@ -3,4 +3,5 @@
 pub mod config;
 pub mod entities;
 pub mod pg;
+mod serde_pairs;
 mod serde_qmap;

@@ -6,7 +6,7 @@
 //! (defaults, CHECK bodies, index keys and predicates) are kept as SQL text exactly as written or
 //! as Postgres printed them; `postgres::normalize` decides when two texts mean the same thing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -67,10 +67,169 @@ pub struct Catalog {
     pub enums: BTreeMap<QName, EnumType>,
     #[serde(with = "super::serde_qmap")]
     pub tables: BTreeMap<QName, Table>,
+    #[serde(
+        default,
+        with = "super::serde_qmap",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub sequences: BTreeMap<QName, Sequence>,
+    #[serde(
+        default,
+        with = "super::serde_qmap",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub domains: BTreeMap<QName, Domain>,
+    #[serde(
+        default,
+        with = "super::serde_qmap",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub composites: BTreeMap<QName, Composite>,
+    /// Views and materialized views.
+    #[serde(
+        default,
+        with = "super::serde_qmap",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub views: BTreeMap<QName, View>,
+    /// Functions and procedures, keyed by `name(argument types)`.
+    #[serde(
+        default,
+        with = "super::serde_qmap",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub functions: BTreeMap<QName, Function>,
+    /// What depends on what (from `pg_depend` on the live side): object → its dependencies.
+    #[serde(
+        default,
+        with = "super::serde_pairs",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub depends: BTreeMap<ObjRef, BTreeSet<ObjRef>>,
     /// Objects present in scope that this version does not model, or that `schema.yaml` excludes.
     /// They are reported on every plan, never silently ignored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmanaged: Vec<Unmanaged>,
+    /// Which object kinds this catalog speaks for, when it is the desired side.
+    #[serde(default, skip_serializing_if = "Coverage::is_full")]
+    pub coverage: Coverage,
+}
+
+/// What a desired catalog declares. A database or a `.sql` file declares everything; entities
+/// and `schema.yaml` declare schemas, extensions, enums and tables (with their columns, keys,
+/// checks, foreign keys, indexes and comments) but no views, functions, triggers, policies,
+/// grants, standalone sequences, domains, composite types or partitioning. Objects of kinds a
+/// catalog does not declare are reported as not managed, never dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Coverage {
+    #[default]
+    Full,
+    Tables,
+}
+
+impl Coverage {
+    pub fn full(self) -> bool {
+        self == Coverage::Full
+    }
+
+    fn is_full(&self) -> bool {
+        self.full()
+    }
+}
+
+impl Catalog {
+    /// Keeps only what lives in schemas for which `keep` is true (extensions by their schema).
+    pub fn restrict(&mut self, keep: impl Fn(&str) -> bool) {
+        self.schemas.retain(|s, _| keep(s));
+        self.extensions
+            .retain(|_, e| e.schema.as_deref().is_none_or(&keep));
+        self.enums.retain(|q, _| keep(&q.schema));
+        self.tables.retain(|q, _| keep(&q.schema));
+        self.sequences.retain(|q, _| keep(&q.schema));
+        self.domains.retain(|q, _| keep(&q.schema));
+        self.composites.retain(|q, _| keep(&q.schema));
+        self.views.retain(|q, _| keep(&q.schema));
+        self.functions.retain(|q, _| keep(&q.schema));
+        self.depends.retain(|o, _| keep(&o.schema));
+        for deps in self.depends.values_mut() {
+            deps.retain(|o| keep(&o.schema));
+        }
+        self.unmanaged.retain(|u| {
+            let schema = u
+                .name
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .trim_matches('"');
+            keep(schema)
+        });
+    }
+
+    /// Everything `obj` depends on, directly.
+    pub fn dependencies(&self, obj: &ObjRef) -> impl Iterator<Item = &ObjRef> {
+        self.depends.get(obj).into_iter().flatten()
+    }
+
+    /// Everything that depends on `obj`, directly.
+    pub fn dependents<'a>(&'a self, obj: &'a ObjRef) -> impl Iterator<Item = &'a ObjRef> + 'a {
+        self.depends
+            .iter()
+            .filter(move |(_, deps)| deps.contains(obj))
+            .map(|(o, _)| o)
+    }
+}
+
+/// A reference to any object, for dependencies. `sub` names a column, constraint, trigger or
+/// policy of the relation `schema.name`; functions carry their argument types in `name`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjRef {
+    pub kind: ObjKind,
+    pub schema: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+}
+
+impl ObjRef {
+    pub fn new(kind: ObjKind, q: &QName) -> Self {
+        ObjRef {
+            kind,
+            schema: q.schema.clone(),
+            name: q.name.clone(),
+            sub: None,
+        }
+    }
+
+    pub fn sub(kind: ObjKind, q: &QName, sub: &str) -> Self {
+        ObjRef {
+            kind,
+            schema: q.schema.clone(),
+            name: q.name.clone(),
+            sub: Some(sub.to_owned()),
+        }
+    }
+
+    pub fn qname(&self) -> QName {
+        QName::new(self.schema.clone(), self.name.clone())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjKind {
+    /// Enum, domain or composite type.
+    Type,
+    Sequence,
+    Function,
+    Table,
+    Column,
+    View,
+    Index,
+    Constraint,
+    Trigger,
+    Policy,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +275,298 @@ pub struct Table {
     /// Indexes that do not back a constraint.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub indexes: BTreeMap<String, Index>,
+    /// EXCLUDE constraints, by their `pg_get_constraintdef` text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub excludes: BTreeMap<String, Exclusion>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub triggers: BTreeMap<String, Trigger>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub policies: BTreeMap<String, Policy>,
+    /// `ENABLE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rls_enabled: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rls_forced: bool,
+    /// Privileges granted to roles other than the owner.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub grants: BTreeSet<Grant>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlogged: bool,
+    /// `PARTITION BY ...` of a partitioned table, e.g. `RANGE (created_at)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// This table is a partition: `PARTITION OF parent FOR VALUES ...`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
+    /// `INHERITS (...)` parents, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<QName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionOf {
+    pub parent: QName,
+    /// `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `DEFAULT`, ...
+    pub bound: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// `EXCLUDE USING gist (...)`, as `pg_get_constraintdef` prints it.
+    pub definition: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// The `CREATE TRIGGER` statement as `pg_get_triggerdef` prints it.
+    pub definition: String,
+    /// `O` (origin, the default), `D` (disabled), `R` (replica), `A` (always).
+    #[serde(default = "origin", skip_serializing_if = "is_origin")]
+    pub enabled: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+fn origin() -> String {
+    "O".to_owned()
+}
+
+fn is_origin(s: &String) -> bool {
+    s == "O"
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub permissive: bool,
+    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    /// Role names; `public` for PUBLIC.
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// One privilege held by one grantee (`PUBLIC` or a role).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    pub grantee: String,
+    pub privilege: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub grantable: bool,
+}
+
+/// Sequence parameters; `None` means the default for the sequence's type and direction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeqOptions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cycle: bool,
+}
+
+impl SeqOptions {
+    /// Options as read from the catalog, with every value equal to Postgres' default for
+    /// `data_type` (`smallint`, `integer` or `bigint`) replaced by `None`.
+    pub fn from_catalog(
+        data_type: &str,
+        start: i64,
+        increment: i64,
+        min: i64,
+        max: i64,
+        cache: i64,
+        cycle: bool,
+    ) -> Self {
+        let (type_min, type_max) = match data_type {
+            "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+            "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let (def_min, def_max) = if increment > 0 {
+            (1, type_max)
+        } else {
+            (type_min, -1)
+        };
+        let def_start = if increment > 0 { min } else { max };
+        SeqOptions {
+            start: (start != def_start).then_some(start),
+            increment: (increment != 1).then_some(increment),
+            min: (min != def_min).then_some(min),
+            max: (max != def_max).then_some(max),
+            cache: (cache != 1).then_some(cache),
+            cycle,
+        }
+    }
+}
+
+/// Every sequence parameter spelled out, defaults resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeqValues {
+    pub start: i64,
+    pub increment: i64,
+    pub min: i64,
+    pub max: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+impl SeqOptions {
+    /// The values Postgres would hold for these options on a sequence of `data_type`.
+    pub fn effective(&self, data_type: &str) -> SeqValues {
+        let (type_min, type_max) = match data_type {
+            "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+            "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let increment = self.increment.unwrap_or(1);
+        let min = self.min.unwrap_or(if increment > 0 { 1 } else { type_min });
+        let max = self
+            .max
+            .unwrap_or(if increment > 0 { type_max } else { -1 });
+        let start = self.start.unwrap_or(if increment > 0 { min } else { max });
+        SeqValues {
+            start,
+            increment,
+            min,
+            max,
+            cache: self.cache.unwrap_or(1),
+            cycle: self.cycle,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sequence {
+    /// `smallint`, `integer` or `bigint`.
+    pub data_type: String,
+    #[serde(default)]
+    pub options: SeqOptions,
+    /// `OWNED BY table.column` (serial columns own their sequence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<ColumnRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnRef {
+    pub table: QName,
+    pub column: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub base: ColType,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_null: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checks: BTreeMap<String, Check>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Composite {
+    pub attributes: Vec<Attribute>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attribute {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ColType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub materialized: bool,
+    /// The query, as `pg_get_viewdef` prints it (without a trailing semicolon).
+    pub definition: String,
+    /// Output columns, for `CREATE OR REPLACE VIEW` compatibility and column comments.
+    pub columns: Vec<ViewColumn>,
+    /// `WITH (...)` options such as `security_barrier=true`, `check_option=local`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// Indexes of a materialized view.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub indexes: BTreeMap<String, Index>,
+    /// `INSTEAD OF` triggers on a view.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub triggers: BTreeMap<String, Trigger>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub grants: BTreeSet<Grant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewColumn {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ColType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FunctionKind {
+    Function,
+    Procedure,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Function {
+    pub kind: FunctionKind,
+    /// The bare name (the catalog key carries the argument types too).
+    pub name: String,
+    /// Argument types as `DROP FUNCTION` wants them: `integer, text[]`.
+    pub arg_types: String,
+    /// Result type as printed, for deciding whether `CREATE OR REPLACE` can change it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<String>,
+    /// The `CREATE OR REPLACE FUNCTION` statement as `pg_get_functiondef` prints it.
+    pub definition: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -144,14 +595,24 @@ pub struct Column {
     /// `GENERATED ALWAYS AS (expr) STORED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+    /// Sequence parameters of an identity column.
+    #[serde(default, skip_serializing_if = "is_default_seq")]
+    pub identity_options: SeqOptions,
     /// A collation other than the type's default, as `schema.name` or a bare name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Defined only by a parent table (inheritance or partitioning), not by this table.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inherited: bool,
     /// Desired side only: the column's previous name (SeaORM's `renamed_from`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+}
+
+fn is_default_seq(o: &SeqOptions) -> bool {
+    *o == SeqOptions::default()
 }
 
 impl Column {
@@ -163,8 +624,10 @@ impl Column {
             default: None,
             identity: None,
             generated: None,
+            identity_options: SeqOptions::default(),
             collation: None,
             comment: None,
+            inherited: false,
             renamed_from: None,
         }
     }

@@ -93,6 +93,8 @@ pub async fn apply(
             format!("SET {scope}lock_timeout = {}", interval(opts.lock_timeout)),
             format!("SET {scope}search_path = {search_path}"),
             format!("SET {scope}TimeZone = 'UTC'"),
+            // Function bodies may reference objects created later in the plan.
+            format!("SET {scope}check_function_bodies = off"),
         ];
         if let Some(t) = opts.statement_timeout {
             setup.push(format!("SET {scope}statement_timeout = {}", interval(t)));

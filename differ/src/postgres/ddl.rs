@@ -2,8 +2,9 @@
 
 use super::ident::{quote_ident, quote_literal, quote_qname};
 use crate::model::pg::{
-    Catalog, Check, ColType, Column, Deferrable, EnumType, Extension, ForeignKey, Index, KeyTarget,
-    PrimaryKey, QName, Table, Unique,
+    Catalog, Check, ColType, Column, Composite, Deferrable, Domain, EnumType, Extension,
+    ForeignKey, Index, KeyTarget, Policy, PrimaryKey, QName, SeqOptions, Sequence, Table, Unique,
+    View,
 };
 
 pub fn col_type(t: &ColType) -> String {
@@ -39,7 +40,11 @@ pub fn column_def(c: &Column) -> String {
         s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
     }
     if let Some(id) = c.identity {
-        s.push_str(&format!(" GENERATED {} AS IDENTITY", id.sql()));
+        s.push_str(&format!(
+            " GENERATED {} AS IDENTITY{}",
+            id.sql(),
+            seq_options_paren_for(&c.identity_options, &c.ty.name)
+        ));
     }
     if c.not_null {
         s.push_str(" NOT NULL");
@@ -124,10 +129,16 @@ pub fn foreign_key_clause(name: &str, fk: &ForeignKey, not_valid: bool) -> Strin
     s
 }
 
-/// `CREATE TABLE` with columns, primary key, unique and check constraints. Foreign keys, indexes
-/// and comments are separate steps so that they can be ordered after every table exists.
+/// `CREATE TABLE` with columns, primary key, unique, check and exclusion constraints, parents
+/// and partitioning. Foreign keys, indexes and comments are separate steps so that they can be
+/// ordered after every table exists.
 pub fn create_table(q: &QName, t: &Table) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    let mut lines: Vec<String> = t
+        .columns
+        .iter()
+        .filter(|c| !c.inherited)
+        .map(column_def)
+        .collect();
     if let Some(pk) = &t.primary_key {
         lines.push(primary_key_clause(pk));
     }
@@ -137,12 +148,44 @@ pub fn create_table(q: &QName, t: &Table) -> String {
     for (name, c) in &t.checks {
         lines.push(check_clause(name, c));
     }
+    for (name, x) in &t.excludes {
+        lines.push(format!("CONSTRAINT {} {}", quote_ident(name), x.definition));
+    }
     let body = lines
         .iter()
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
         .join(",\n");
-    format!("CREATE TABLE {} (\n{}\n)", quote_qname(q), body)
+    let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
+    let mut s = match &t.partition_of {
+        Some(p) if lines.is_empty() => format!(
+            "CREATE {unlogged}TABLE {} PARTITION OF {} {}",
+            quote_qname(q),
+            quote_qname(&p.parent),
+            p.bound
+        ),
+        Some(p) => format!(
+            "CREATE {unlogged}TABLE {} PARTITION OF {} (\n{body}\n) {}",
+            quote_qname(q),
+            quote_qname(&p.parent),
+            p.bound
+        ),
+        None if lines.is_empty() => format!("CREATE {unlogged}TABLE {} ()", quote_qname(q)),
+        None => format!("CREATE {unlogged}TABLE {} (\n{body}\n)", quote_qname(q)),
+    };
+    if !t.inherits.is_empty() && t.partition_of.is_none() {
+        let parents = t
+            .inherits
+            .iter()
+            .map(quote_qname)
+            .collect::<Vec<_>>()
+            .join(", ");
+        s.push_str(&format!(" INHERITS ({parents})"));
+    }
+    if let Some(by) = &t.partition_by {
+        s.push_str(&format!(" PARTITION BY {by}"));
+    }
+    s
 }
 
 pub fn create_index(table: &QName, name: &str, ix: &Index, concurrently: bool) -> String {
@@ -229,6 +272,182 @@ pub fn comment(what: &str, text: Option<&str>) -> String {
         "COMMENT ON {what} IS {}",
         text.map_or_else(|| "NULL".to_owned(), quote_literal)
     )
+}
+
+/// `CREATE DOMAIN` with its default, NOT NULL and checks.
+pub fn create_domain(q: &QName, d: &Domain) -> String {
+    let mut s = format!("CREATE DOMAIN {} AS {}", quote_qname(q), col_type(&d.base));
+    if let Some(c) = &d.collation {
+        s.push_str(&format!(" COLLATE {}", collation(c)));
+    }
+    if let Some(x) = &d.default {
+        s.push_str(&format!(" DEFAULT {x}"));
+    }
+    if d.not_null {
+        s.push_str(" NOT NULL");
+    }
+    for (name, c) in &d.checks {
+        s.push_str(&format!(
+            " CONSTRAINT {} CHECK ({})",
+            quote_ident(name),
+            c.expr
+        ));
+    }
+    s
+}
+
+/// `CREATE TYPE ... AS (...)`.
+pub fn create_composite(q: &QName, c: &Composite) -> String {
+    let attrs = c
+        .attributes
+        .iter()
+        .map(|a| {
+            let coll = a
+                .collation
+                .as_ref()
+                .map(|x| format!(" COLLATE {}", collation(x)))
+                .unwrap_or_default();
+            format!("{} {}{coll}", quote_ident(&a.name), col_type(&a.ty))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("CREATE TYPE {} AS ({attrs})", quote_qname(q))
+}
+
+/// Every sequence parameter, defaults spelled out, so the catalog ends up exactly as declared.
+fn seq_clauses(o: &SeqOptions, data_type: &str) -> String {
+    let v = o.effective(data_type);
+    format!(
+        "INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {} {}CYCLE",
+        v.increment,
+        v.min,
+        v.max,
+        v.start,
+        v.cache,
+        if v.cycle { "" } else { "NO " }
+    )
+}
+
+pub fn create_sequence(q: &QName, s: &Sequence) -> String {
+    format!(
+        "CREATE SEQUENCE {} AS {} {}",
+        quote_qname(q),
+        s.data_type,
+        seq_clauses(&s.options, &s.data_type)
+    )
+}
+
+pub fn alter_sequence(q: &QName, s: &Sequence) -> String {
+    format!(
+        "ALTER SEQUENCE {} AS {} {}",
+        quote_qname(q),
+        s.data_type,
+        seq_clauses(&s.options, &s.data_type)
+    )
+}
+
+/// ` (INCREMENT BY ...)` after `AS IDENTITY` when the options are not the defaults.
+fn seq_options_paren_for(o: &SeqOptions, data_type: &str) -> String {
+    if *o == SeqOptions::default() {
+        String::new()
+    } else {
+        format!(" ({})", seq_clauses(o, data_type))
+    }
+}
+
+/// The same for a column of type `data_type` being given an identity.
+pub fn seq_options_paren(o: &SeqOptions, data_type: &str) -> String {
+    seq_options_paren_for(o, data_type)
+}
+
+/// `SET INCREMENT BY ... SET MINVALUE ...` for `ALTER COLUMN` of an identity column.
+pub fn identity_alter(o: &SeqOptions, data_type: &str) -> String {
+    let v = o.effective(data_type);
+    format!(
+        "SET INCREMENT BY {} SET MINVALUE {} SET MAXVALUE {} SET START WITH {} SET CACHE {} SET {}CYCLE",
+        v.increment,
+        v.min,
+        v.max,
+        v.start,
+        v.cache,
+        if v.cycle { "" } else { "NO " }
+    )
+}
+
+/// `CREATE POLICY`.
+pub fn create_policy(q: &QName, name: &str, p: &Policy) -> String {
+    let roles = p
+        .roles
+        .iter()
+        .map(|r| {
+            if r == "public" {
+                "PUBLIC".to_owned()
+            } else {
+                quote_ident(r)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut s = format!(
+        "CREATE POLICY {} ON {} AS {} FOR {} TO {roles}",
+        quote_ident(name),
+        quote_qname(q),
+        if p.permissive {
+            "PERMISSIVE"
+        } else {
+            "RESTRICTIVE"
+        },
+        p.command
+    );
+    if let Some(u) = &p.using {
+        s.push_str(&format!(" USING ({u})"));
+    }
+    if let Some(c) = &p.with_check {
+        s.push_str(&format!(" WITH CHECK ({c})"));
+    }
+    s
+}
+
+/// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`.
+pub fn create_view(q: &QName, v: &View, or_replace: bool) -> String {
+    let kind = if v.materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
+    let options = if v.options.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", v.options.join(", "))
+    };
+    format!(
+        "CREATE {}{kind} {}{options} AS\n{}",
+        if or_replace { "OR REPLACE " } else { "" },
+        quote_qname(q),
+        v.definition
+    )
+}
+
+/// `COMMENT ON` a view and its columns.
+pub fn view_comments(q: &QName, v: &View) -> Vec<String> {
+    let kind = if v.materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
+    let mut out = Vec::new();
+    if let Some(c) = &v.comment {
+        out.push(comment(&format!("{kind} {}", quote_qname(q)), Some(c)));
+    }
+    for col in &v.columns {
+        if let Some(c) = &col.comment {
+            out.push(comment(
+                &format!("COLUMN {}.{}", quote_qname(q), quote_ident(&col.name)),
+                Some(c),
+            ));
+        }
+    }
+    out
 }
 
 /// The whole catalog as a runnable script, for `inspect --format sql`.

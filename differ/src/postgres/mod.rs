@@ -7,6 +7,7 @@ pub mod diff;
 pub mod ident;
 pub mod introspect;
 pub mod normalize;
+pub mod source;
 pub mod types;
 
 use std::str::FromStr;
@@ -15,7 +16,7 @@ use std::time::Duration;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, PgConnection};
 
-use crate::model::pg::Catalog;
+use crate::model::pg::{Catalog, FunctionKind, Unmanaged};
 use crate::plan::{Fingerprint, Notice, NoticeKind, Plan, Store, fingerprint};
 use crate::redact::RedactedUrl;
 
@@ -102,9 +103,13 @@ pub fn make_plan(
     opts: &DiffOptions,
     warnings: &[String],
 ) -> Plan {
-    let steps = diff(current, desired, opts);
-    let mut notices: Vec<Notice> = current
-        .unmanaged
+    let (steps, order_warnings) = diff::diff_with_warnings(current, desired, opts);
+    let mut unmanaged = current.unmanaged.clone();
+    if !desired.coverage.full() {
+        unmanaged.extend(undeclared(current));
+    }
+    let warnings: Vec<String> = warnings.iter().cloned().chain(order_warnings).collect();
+    let mut notices: Vec<Notice> = unmanaged
         .iter()
         .map(|u| Notice {
             store: Store::Postgres,
@@ -131,6 +136,78 @@ pub fn make_plan(
         },
     );
     plan
+}
+
+/// Objects of kinds that entities and `schema.yaml` cannot declare: they are listed, never
+/// dropped.
+fn undeclared(c: &Catalog) -> Vec<Unmanaged> {
+    let why = "not declared by entities or schema.yaml; compare it with `seadiff diff`";
+    let mut out = Vec::new();
+    let mut note = |kind: &str, name: String| {
+        out.push(Unmanaged {
+            kind: kind.to_owned(),
+            name,
+            reason: why.to_owned(),
+        })
+    };
+    for (q, v) in &c.views {
+        note(
+            if v.materialized {
+                "materialized view"
+            } else {
+                "view"
+            },
+            q.to_string(),
+        );
+    }
+    for (q, f) in &c.functions {
+        note(
+            if f.kind == FunctionKind::Procedure {
+                "procedure"
+            } else {
+                "function"
+            },
+            q.to_string(),
+        );
+    }
+    for (q, s) in &c.sequences {
+        if s.owned_by.is_none() {
+            note("sequence", q.to_string());
+        }
+    }
+    for q in c.domains.keys() {
+        note("domain", q.to_string());
+    }
+    for q in c.composites.keys() {
+        note("composite type", q.to_string());
+    }
+    for (q, t) in &c.tables {
+        for name in t.triggers.keys() {
+            note("trigger", format!("{q}.{name}"));
+        }
+        for name in t.policies.keys() {
+            note("policy", format!("{q}.{name}"));
+        }
+        if t.rls_enabled {
+            note("row level security", q.to_string());
+        }
+        if !t.grants.is_empty() {
+            note("grants", q.to_string());
+        }
+        if t.partition_by.is_some() {
+            note("partitioned table", q.to_string());
+        }
+        if let Some(p) = &t.partition_of {
+            note("partition", format!("{q} of {}", p.parent));
+        }
+        if !t.inherits.is_empty() {
+            note("table inheritance", q.to_string());
+        }
+        for name in t.excludes.keys() {
+            note("exclusion constraint", format!("{q}.{name}"));
+        }
+    }
+    out
 }
 
 /// Object counts of the declared side (singular kind names): what a plan covers.

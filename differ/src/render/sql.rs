@@ -47,13 +47,13 @@ pub fn render(plan: &Plan, cx: &Context) -> String {
             let _ = writeln!(out, "-- group {}: transactional", n + 1);
             let _ = writeln!(
                 out,
-                "BEGIN;\nSET LOCAL lock_timeout = {lock_timeout};\nSET LOCAL search_path = {search_path};\nSET LOCAL TimeZone = 'UTC';"
+                "BEGIN;\nSET LOCAL lock_timeout = {lock_timeout};\nSET LOCAL search_path = {search_path};\nSET LOCAL TimeZone = 'UTC';\nSET LOCAL check_function_bodies = off;"
             );
         } else {
             let _ = writeln!(out, "-- group {}: outside a transaction", n + 1);
             let _ = writeln!(
                 out,
-                "SET lock_timeout = {lock_timeout};\nSET search_path = {search_path};\nSET TimeZone = 'UTC';"
+                "SET lock_timeout = {lock_timeout};\nSET search_path = {search_path};\nSET TimeZone = 'UTC';\nSET check_function_bodies = off;"
             );
         }
         for (id, step) in ids[g.start..g.end].iter().zip(&plan.steps[g.start..g.end]) {

@@ -1,0 +1,437 @@
+//! `diff(current, desired)`: the ordered steps that turn one catalog into the other.
+//!
+//! Pure and total: no I/O, no errors. The planner walks both catalogs kind by kind
+//! (`types.rs`, `tables.rs`, `objects.rs`) and emits [`Entry`]s: a [`Step`] (SQL, hazards) plus
+//! what the step provides, removes and needs, as [`ObjRef`]s. `order.rs` then sorts the entries
+//! topologically: dependencies are created first and dropped last, using the dependency graphs
+//! of both catalogs (from `pg_depend`), with a [`Phase`] deciding among steps that are free to
+//! run.
+//!
+//! Objects are matched by name; indexes and constraints that differ only in name are renamed,
+//! never rebuilt. Expressions compare through `normalize`, so `now()` and `CURRENT_TIMESTAMP`,
+//! or `'x'` and `'x'::character varying`, are the same.
+//!
+//! Before emitting anything, [`Planner::rebuilds`] finds the objects that must be dropped and
+//! re-created although they did not change, because something they depend on is dropped,
+//! replaced or retyped (a view over a column whose type changes, a foreign key over a rebuilt
+//! key, a check constraint over an enum being rewritten). Exactly those, nothing more.
+
+mod objects;
+mod order;
+mod tables;
+mod typechange;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::normalize::{Ctx, same_expr};
+use crate::model::pg::{Catalog, ObjKind, ObjRef, QName, display_ident};
+use crate::plan::{Hazard, HazardKind, ObjectRef, Op, Step, Store};
+
+/// How expressions are compared: schemas on this search path may be left unqualified.
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    pub search_path: Vec<String>,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            search_path: vec!["public".to_owned()],
+        }
+    }
+}
+
+/// Tie-breaking order among steps whose dependencies allow either order: drops first (so names
+/// and dependencies are free), then creations from the bottom up, then late drops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    CreateSchema,
+    Extension,
+    DropTrigger,
+    DropView,
+    DropForeignKey,
+    DropKey,
+    Rename,
+    DropTable,
+    Types,
+    Sequence,
+    Function,
+    CreateTable,
+    Column,
+    AddKey,
+    AddForeignKey,
+    View,
+    Trigger,
+    Grant,
+    Validate,
+    Comment,
+    DropFunction,
+    DropType,
+    DropSequence,
+    DropExtension,
+    DropSchema,
+}
+
+/// A step and what it means for ordering.
+#[derive(Debug, Clone)]
+struct Entry {
+    phase: Phase,
+    step: Step,
+    /// Objects that exist after this step.
+    provides: Vec<ObjRef>,
+    /// Objects that no longer exist after this step.
+    removes: Vec<ObjRef>,
+    /// Objects that must exist before this step.
+    needs: Vec<ObjRef>,
+}
+
+impl Entry {
+    fn provides(mut self, o: ObjRef) -> Self {
+        self.provides.push(o);
+        self
+    }
+
+    fn removes(mut self, o: ObjRef) -> Self {
+        self.removes.push(o);
+        self
+    }
+
+    fn needs(mut self, o: ObjRef) -> Self {
+        self.needs.push(o);
+        self
+    }
+
+    fn needs_all(mut self, o: impl IntoIterator<Item = ObjRef>) -> Self {
+        self.needs.extend(o);
+        self
+    }
+}
+
+/// The steps that make `current` look like `desired`, in a valid execution order, and warnings
+/// about anything that could not be ordered by dependencies.
+pub fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Vec<Step> {
+    diff_with_warnings(current, desired, opts).0
+}
+
+pub fn diff_with_warnings(
+    current: &Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+) -> (Vec<Step>, Vec<String>) {
+    let mut p = Planner {
+        cur: current,
+        des: desired,
+        ctx: Ctx {
+            search_path: opts.search_path.clone(),
+        },
+        entries: Vec::new(),
+        rebuild: BTreeSet::new(),
+    };
+    p.rebuild = p.rebuilds();
+    p.schemas();
+    p.extensions();
+    p.enums();
+    if desired.coverage.full() {
+        p.domains();
+        p.composites();
+        p.sequences();
+        p.functions();
+    }
+    p.tables();
+    if desired.coverage.full() {
+        p.views();
+    }
+    order::order(p.entries, current, desired)
+}
+
+struct Planner<'a> {
+    cur: &'a Catalog,
+    des: &'a Catalog,
+    ctx: Ctx,
+    entries: Vec<Entry>,
+    /// Objects present on both sides that must be dropped and re-created anyway.
+    rebuild: BTreeSet<ObjRef>,
+}
+
+fn step(kind: &'static str, op: Op, object_kind: &'static str, name: String) -> Step {
+    Step {
+        store: Store::Postgres,
+        kind,
+        op,
+        object: ObjectRef {
+            kind: object_kind,
+            name,
+        },
+        detail: None,
+        statements: Vec::new(),
+        hazards: Vec::new(),
+        transactional: true,
+    }
+}
+
+impl Step {
+    fn sql(mut self, s: impl Into<String>) -> Self {
+        self.statements.push(s.into());
+        self
+    }
+
+    fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+
+    fn hazard(mut self, kind: HazardKind, why: impl Into<String>) -> Self {
+        self.hazards.push(Hazard::new(kind, why));
+        self
+    }
+
+    fn at(self, phase: Phase) -> Entry {
+        Entry {
+            phase,
+            step: self,
+            provides: Vec::new(),
+            removes: Vec::new(),
+            needs: Vec::new(),
+        }
+    }
+}
+
+fn sub(q: &QName, name: &str) -> String {
+    format!("{q}.{}", display_ident(name))
+}
+
+fn show(text: Option<&str>) -> String {
+    text.map_or_else(|| "none".to_owned(), |t| format!("{t:?}"))
+}
+
+impl Planner<'_> {
+    fn push(&mut self, e: Entry) {
+        self.entries.push(e);
+    }
+
+    fn same(&self, a: &str, b: &str) -> bool {
+        same_expr(a, b, &self.ctx)
+    }
+
+    fn same_opt(&self, a: Option<&str>, b: Option<&str>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => self.same(a, b),
+            _ => false,
+        }
+    }
+
+    /// Whether `obj` must be dropped and re-created although it is unchanged.
+    fn rebuilt(&self, obj: &ObjRef) -> bool {
+        self.rebuild.contains(obj)
+    }
+
+    /// What the desired side says `obj` depends on: those must exist before it is created.
+    fn desired_deps(&self, obj: &ObjRef) -> Vec<ObjRef> {
+        self.des.dependencies(obj).cloned().collect()
+    }
+
+    /// Objects present on both sides that depend, directly or through other such objects, on
+    /// something this plan drops, replaces or retypes. Columns are never rebuilt (that would
+    /// lose data), but what depends on a retyped column is.
+    fn rebuilds(&self) -> BTreeSet<ObjRef> {
+        let seeds = self.changed_objects();
+        let mut reverse: BTreeMap<&ObjRef, Vec<&ObjRef>> = BTreeMap::new();
+        for (obj, deps) in &self.cur.depends {
+            for d in deps {
+                reverse.entry(d).or_default().push(obj);
+            }
+        }
+        // Dependents of a table include dependents of its columns.
+        let mut by_table: BTreeMap<QName, Vec<&ObjRef>> = BTreeMap::new();
+        for (d, objs) in &reverse {
+            if d.kind == ObjKind::Column {
+                by_table
+                    .entry(d.qname())
+                    .or_default()
+                    .extend(objs.iter().copied());
+            }
+        }
+        let mut rebuild = BTreeSet::new();
+        // Foreign keys over a changed key or a retyped column on either side, whether or not
+        // the catalog recorded that dependency (a desired side built from entities has none).
+        for (q, t) in &self.cur.tables {
+            for (name, fk) in &t.foreign_keys {
+                let fk_obj = ObjRef::sub(ObjKind::Constraint, q, name);
+                let hit =
+                    fk.columns
+                        .iter()
+                        .any(|c| seeds.contains(&ObjRef::sub(ObjKind::Column, q, c)))
+                        || fk.ref_columns.iter().any(|c| {
+                            seeds.contains(&ObjRef::sub(ObjKind::Column, &fk.ref_table, c))
+                        })
+                        || self.cur.tables.get(&fk.ref_table).is_some_and(|r| {
+                            tables::key_names_over(r, &fk.ref_columns).any(|k| {
+                                seeds.contains(&ObjRef::sub(ObjKind::Constraint, &fk.ref_table, &k))
+                            })
+                        });
+                if hit && self.exists_in_desired(&fk_obj) {
+                    rebuild.insert(fk_obj);
+                }
+            }
+        }
+        let mut queue: Vec<ObjRef> = seeds.into_iter().collect();
+        let mut seen: BTreeSet<ObjRef> = queue.iter().cloned().collect();
+        while let Some(changed) = queue.pop() {
+            let mut dependents: Vec<&ObjRef> = reverse.get(&changed).cloned().unwrap_or_default();
+            if changed.kind == ObjKind::Table {
+                dependents.extend(
+                    by_table
+                        .get(&changed.qname())
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                );
+            }
+            for dep in dependents {
+                if !seen.insert(dep.clone()) {
+                    continue;
+                }
+                if dep.kind == ObjKind::Column {
+                    // A column's default depends on a function or sequence: rebuild the default.
+                    // A column whose *type* depends on `changed` is converted by the change itself;
+                    // either way, what depends on the column must be rebuilt too.
+                    if self.exists_in_desired(dep) {
+                        rebuild.insert(dep.clone());
+                    }
+                    queue.push(dep.clone());
+                } else if self.exists_in_desired(dep) && dep.kind != ObjKind::Table {
+                    rebuild.insert(dep.clone());
+                    queue.push(dep.clone());
+                }
+            }
+        }
+        rebuild
+    }
+
+    fn exists_in_desired(&self, obj: &ObjRef) -> bool {
+        let q = obj.qname();
+        let sub = obj.sub.as_deref().unwrap_or_default();
+        let d = self.des;
+        match obj.kind {
+            ObjKind::Type => {
+                d.enums.contains_key(&q)
+                    || d.domains.contains_key(&q)
+                    || d.composites.contains_key(&q)
+            }
+            ObjKind::Sequence => d.sequences.contains_key(&q),
+            ObjKind::Function => d.functions.contains_key(&q),
+            ObjKind::Table => d.tables.contains_key(&q),
+            ObjKind::Column => d.tables.get(&q).is_some_and(|t| t.column(sub).is_some()),
+            ObjKind::View => d.views.contains_key(&q),
+            ObjKind::Index => {
+                d.tables
+                    .values()
+                    .any(|t| t.indexes.contains_key(&q.name) || t.uniques.contains_key(&q.name))
+                    || d.views.values().any(|v| v.indexes.contains_key(&q.name))
+            }
+            ObjKind::Constraint => d.tables.get(&q).is_some_and(|t| {
+                t.uniques.contains_key(sub)
+                    || t.checks.contains_key(sub)
+                    || t.foreign_keys.contains_key(sub)
+                    || t.excludes.contains_key(sub)
+                    || t.primary_key.as_ref().is_some_and(|pk| pk.name == sub)
+            }),
+            ObjKind::Trigger => {
+                d.tables
+                    .get(&q)
+                    .is_some_and(|t| t.triggers.contains_key(sub))
+                    || d.views
+                        .get(&q)
+                        .is_some_and(|v| v.triggers.contains_key(sub))
+            }
+            ObjKind::Policy => d
+                .tables
+                .get(&q)
+                .is_some_and(|t| t.policies.contains_key(sub)),
+        }
+    }
+
+    /// Objects of the current side that this plan drops, replaces or retypes.
+    fn changed_objects(&self) -> BTreeSet<ObjRef> {
+        let mut out = BTreeSet::new();
+        let (cur, des) = (self.cur, self.des);
+        for (q, e) in &cur.enums {
+            if des
+                .enums
+                .get(q)
+                .is_none_or(|d| !types::labels_only_added(&e.labels, &d.labels))
+            {
+                out.insert(ObjRef::new(ObjKind::Type, q));
+            }
+        }
+        if des.coverage.full() {
+            for (q, d) in &cur.domains {
+                if des
+                    .domains
+                    .get(q)
+                    .is_none_or(|x| x.base != d.base || x.collation != d.collation)
+                {
+                    out.insert(ObjRef::new(ObjKind::Type, q));
+                }
+            }
+            for (q, c) in &cur.composites {
+                if des
+                    .composites
+                    .get(q)
+                    .is_none_or(|x| !types::composite_alterable(c, x))
+                {
+                    out.insert(ObjRef::new(ObjKind::Type, q));
+                }
+            }
+            for (q, f) in &cur.functions {
+                if des
+                    .functions
+                    .get(q)
+                    .is_none_or(|x| !objects::function_replaceable(f, x))
+                {
+                    out.insert(ObjRef::new(ObjKind::Function, q));
+                }
+            }
+            for (q, v) in &cur.views {
+                if des
+                    .views
+                    .get(q)
+                    .is_none_or(|x| !objects::view_replaceable(v, x))
+                {
+                    out.insert(ObjRef::new(ObjKind::View, q));
+                }
+            }
+            for q in cur.sequences.keys() {
+                if !des.sequences.contains_key(q) {
+                    out.insert(ObjRef::new(ObjKind::Sequence, q));
+                }
+            }
+        }
+        for (q, t) in &cur.tables {
+            let Some(d) = des.tables.get(q) else {
+                out.insert(ObjRef::new(ObjKind::Table, q));
+                continue;
+            };
+            for c in &t.columns {
+                let target = d.column(&c.name).or_else(|| {
+                    d.columns
+                        .iter()
+                        .find(|x| x.renamed_from.as_deref() == Some(&c.name))
+                });
+                match target {
+                    Some(x) if x.ty == c.ty && x.collation == c.collation => {}
+                    _ => {
+                        out.insert(ObjRef::sub(ObjKind::Column, q, &c.name));
+                    }
+                }
+            }
+            tables::changed_keys(self, q, t, d, &mut out);
+        }
+        out
+    }
+}

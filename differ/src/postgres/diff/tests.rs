@@ -1,0 +1,234 @@
+//! Model-level diffs: each test builds two catalogs and checks the steps as text.
+
+use expect_test::{Expect, expect};
+
+use super::*;
+use crate::model::pg::{ColType, Column, ForeignKey, Index, PrimaryKey, Table};
+use crate::model::pg::{EnumType, FkAction, IndexKey, SchemaDef};
+
+fn table(cols: &[(&str, &str)]) -> Table {
+    let mut t = Table::default();
+    for (name, ty) in cols {
+        let mut c = Column::new(*name, ColType::builtin(*ty));
+        c.not_null = *name == "id";
+        t.columns.push(c);
+    }
+    t.primary_key = Some(PrimaryKey {
+        name: "pk".into(),
+        columns: vec!["id".into()],
+        deferrable: Default::default(),
+        comment: None,
+    });
+    t
+}
+
+fn catalog(tables: Vec<(&str, Table)>) -> Catalog {
+    let mut c = Catalog::default();
+    c.schemas.insert("public".into(), SchemaDef::default());
+    for (name, t) in tables {
+        c.tables.insert(QName::new("public", name), t);
+    }
+    c
+}
+
+fn check(current: &Catalog, desired: &Catalog, expected: Expect) {
+    let steps = diff(current, desired, &DiffOptions::default());
+    let text: String = steps
+        .iter()
+        .map(|s| {
+            let hazards: Vec<&str> = s.hazards.iter().map(|h| h.kind.code()).collect();
+            format!(
+                "{} {} {} [{}]\n{}\n",
+                s.op.glyph(),
+                s.kind,
+                s.object.name,
+                hazards.join(","),
+                s.statements.join(";\n")
+            )
+        })
+        .collect();
+    expected.assert_eq(&text);
+}
+
+fn fk(columns: &[&str], to: &str, ref_columns: &[&str]) -> ForeignKey {
+    ForeignKey {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        ref_table: QName::new("public", to),
+        ref_columns: ref_columns.iter().map(|c| c.to_string()).collect(),
+        on_delete: FkAction::NoAction,
+        on_update: FkAction::NoAction,
+        match_full: false,
+        deferrable: Default::default(),
+        validated: true,
+        comment: None,
+    }
+}
+
+#[test]
+fn identical_catalogs_need_nothing() {
+    let c = catalog(vec![("t", table(&[("id", "integer"), ("a", "text")]))]);
+    assert!(diff(&c, &c, &DiffOptions::default()).is_empty());
+}
+
+#[test]
+fn enum_labels_are_added_at_their_position() {
+    let mut a = catalog(vec![]);
+    a.enums.insert(
+        QName::new("public", "mood"),
+        EnumType {
+            labels: vec!["sad".into(), "happy".into()],
+            comment: None,
+        },
+    );
+    let mut b = a.clone();
+    b.enums
+        .get_mut(&QName::new("public", "mood"))
+        .unwrap()
+        .labels = vec!["angry".into(), "sad".into(), "meh".into(), "happy".into()];
+    check(
+        &a,
+        &b,
+        expect![[r#"
+            ~ add-enum-value public.mood [irreversible]
+            ALTER TYPE "public"."mood" ADD VALUE 'angry' BEFORE 'sad'
+            ~ add-enum-value public.mood [irreversible]
+            ALTER TYPE "public"."mood" ADD VALUE 'meh' AFTER 'sad'
+        "#]],
+    );
+}
+
+#[test]
+fn removing_an_enum_label_rewrites_the_type_and_its_columns() {
+    let mood = QName::new("public", "mood");
+    let mut t = table(&[("id", "integer")]);
+    let mut c = Column::new("m", ColType::user(mood.clone()));
+    c.default = Some("'sad'::public.mood".into());
+    t.columns.push(c);
+    let mut a = catalog(vec![("t", t)]);
+    a.enums.insert(
+        mood.clone(),
+        EnumType {
+            labels: vec!["sad".into(), "happy".into()],
+            comment: None,
+        },
+    );
+    let mut b = a.clone();
+    b.enums.get_mut(&mood).unwrap().labels = vec!["sad".into()];
+    check(
+        &a,
+        &b,
+        expect![[r#"
+            ~ replace-enum public.mood [data-loss,table-rewrite,access-exclusive-lock]
+            ALTER TYPE "public"."mood" RENAME TO "mood__seadiff_old";
+            CREATE TYPE "public"."mood" AS ENUM ('sad');
+            ALTER TABLE "public"."t" ALTER COLUMN "m" DROP DEFAULT;
+            ALTER TABLE "public"."t" ALTER COLUMN "m" TYPE "public"."mood" USING "m"::text::"public"."mood";
+            ALTER TABLE "public"."t" ALTER COLUMN "m" SET DEFAULT 'sad'::public.mood;
+            DROP TYPE "public"."mood__seadiff_old"
+        "#]],
+    );
+}
+
+#[test]
+fn an_index_under_another_name_is_renamed_not_rebuilt() {
+    let mut a = table(&[("id", "integer"), ("a", "text")]);
+    let ix = Index {
+        unique: false,
+        method: "btree".into(),
+        keys: vec![IndexKey::column("a")],
+        include: vec![],
+        predicate: None,
+        nulls_not_distinct: false,
+        valid: true,
+        comment: None,
+    };
+    a.indexes.insert("t_a_idx".into(), ix.clone());
+    let mut b = a.clone();
+    b.indexes.clear();
+    b.indexes.insert("idx-t-a".into(), ix);
+    check(
+        &catalog(vec![("t", a)]),
+        &catalog(vec![("t", b)]),
+        expect![[r#"
+            ~ rename-index public.t.idx-t-a []
+            ALTER INDEX "public"."t_a_idx" RENAME TO "idx-t-a"
+        "#]],
+    );
+}
+
+#[test]
+fn foreign_keys_over_a_changing_key_are_dropped_first_and_added_last() {
+    let parent = table(&[("id", "integer"), ("code", "text")]);
+    let mut child = table(&[("id", "integer"), ("parent_id", "integer")]);
+    child.foreign_keys.insert(
+        "child_parent_fk".into(),
+        fk(&["parent_id"], "parent", &["id"]),
+    );
+    let a = catalog(vec![("parent", parent.clone()), ("child", child.clone())]);
+    let mut parent2 = parent;
+    parent2.columns[0].ty = ColType::builtin("bigint");
+    let mut child2 = child;
+    child2.columns[1].ty = ColType::builtin("bigint");
+    let b = catalog(vec![("parent", parent2), ("child", child2)]);
+    check(
+        &a,
+        &b,
+        expect![[r#"
+            - drop-foreign-key public.child.child_parent_fk []
+            ALTER TABLE "public"."child" DROP CONSTRAINT "child_parent_fk"
+            ~ alter-column-type public.child.parent_id [table-rewrite,access-exclusive-lock]
+            ALTER TABLE "public"."child" ALTER COLUMN "parent_id" TYPE bigint
+            ~ alter-column-type public.parent.id [table-rewrite,access-exclusive-lock]
+            ALTER TABLE "public"."parent" ALTER COLUMN "id" TYPE bigint
+            + add-foreign-key public.child.child_parent_fk [validates-rows]
+            ALTER TABLE "public"."child" ADD CONSTRAINT "child_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."parent" ("id")
+        "#]],
+    );
+}
+
+#[test]
+fn tables_in_a_foreign_key_cycle_are_dropped_after_their_keys() {
+    let mut a_t = table(&[("id", "integer"), ("b_id", "integer")]);
+    a_t.foreign_keys
+        .insert("a_b".into(), fk(&["b_id"], "b", &["id"]));
+    let mut b_t = table(&[("id", "integer"), ("a_id", "integer")]);
+    b_t.foreign_keys
+        .insert("b_a".into(), fk(&["a_id"], "a", &["id"]));
+    let mut c_t = table(&[("id", "integer"), ("a_id", "integer")]);
+    c_t.foreign_keys
+        .insert("c_a".into(), fk(&["a_id"], "a", &["id"]));
+    let current = catalog(vec![("a", a_t), ("b", b_t), ("c", c_t)]);
+    check(
+        &current,
+        &catalog(vec![]),
+        expect![[r#"
+            - drop-foreign-key public.a.a_b []
+            ALTER TABLE "public"."a" DROP CONSTRAINT "a_b"
+            - drop-foreign-key public.b.b_a []
+            ALTER TABLE "public"."b" DROP CONSTRAINT "b_a"
+            - drop-foreign-key public.c.c_a []
+            ALTER TABLE "public"."c" DROP CONSTRAINT "c_a"
+            - drop-table public.a [data-loss]
+            DROP TABLE "public"."a"
+            - drop-table public.b [data-loss]
+            DROP TABLE "public"."b"
+            - drop-table public.c [data-loss]
+            DROP TABLE "public"."c"
+        "#]],
+    );
+}
+
+#[test]
+fn renamed_from_renames_the_column() {
+    let a = table(&[("id", "integer"), ("mail", "text")]);
+    let mut b = table(&[("id", "integer"), ("email", "text")]);
+    b.columns[1].renamed_from = Some("mail".into());
+    check(
+        &catalog(vec![("t", a)]),
+        &catalog(vec![("t", b)]),
+        expect![[r#"
+            ~ rename-column public.t.email []
+            ALTER TABLE "public"."t" RENAME COLUMN "mail" TO "email"
+        "#]],
+    );
+}

@@ -1,0 +1,295 @@
+//! Where a catalog comes from, for `seadiff diff --from SRC --to SRC`: a live database, a
+//! `.sql` file (loaded into a scratch database), a JSON snapshot written by `inspect --format
+//! json`, or nothing at all. Entities are resolved by the caller, which owns the entity list.
+//!
+//! A `.sql` file runs in a scratch database: a fresh database on `--dev-url` when one is given
+//! (dropped afterwards, whatever happens), otherwise a throwaway cluster started from the local
+//! server binaries (`cluster.rs`, removed when done).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+use super::cluster::{Auth, ClusterError, TempCluster};
+use super::ident::quote_ident;
+use super::{PgError, Scope, connect, introspect};
+use crate::model::pg::Catalog;
+use crate::redact::RedactedUrl;
+
+/// Version of the `inspect --format json` snapshot document.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// One side of a diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Url(String),
+    Sql(PathBuf),
+    Snapshot(PathBuf),
+    Entities,
+    Empty,
+}
+
+impl Source {
+    /// `postgres://…`, `*.sql`, `*.json`, `entities` or `empty`.
+    pub fn parse(text: &str) -> Result<Source, String> {
+        let lower = text.to_ascii_lowercase();
+        Ok(match text {
+            "empty" => Source::Empty,
+            "entities" => Source::Entities,
+            _ if lower.starts_with("postgres://") || lower.starts_with("postgresql://") => {
+                Source::Url(text.to_owned())
+            }
+            _ if lower.ends_with(".sql") => Source::Sql(PathBuf::from(text)),
+            _ if lower.ends_with(".json") => Source::Snapshot(PathBuf::from(text)),
+            _ => {
+                return Err(format!(
+                    "cannot tell what `{text}` is: expected a postgres:// URL, a .sql file, a .json snapshot, `entities` or `empty`"
+                ));
+            }
+        })
+    }
+
+    /// How the source is shown in output (URLs redacted).
+    pub fn display(&self) -> String {
+        match self {
+            Source::Url(u) => RedactedUrl::new(u).to_string(),
+            Source::Sql(p) | Source::Snapshot(p) => p.display().to_string(),
+            Source::Entities => "entities".to_owned(),
+            Source::Empty => "empty".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot read {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not a seadiff snapshot: {detail}")]
+    Snapshot { path: PathBuf, detail: String },
+    #[error("{path}:{line}:{column}: {message}")]
+    Sql {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot start a scratch Postgres for {path}")]
+    Cluster {
+        path: PathBuf,
+        #[source]
+        source: ClusterError,
+    },
+    #[error(transparent)]
+    Pg(#[from] PgError),
+}
+
+/// Reads a snapshot written by `seadiff inspect --format json`.
+pub fn read_snapshot(path: &Path) -> Result<Catalog, SourceError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SourceError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_snapshot(&text).map_err(|detail| SourceError::Snapshot {
+        path: path.to_owned(),
+        detail,
+    })
+}
+
+/// The snapshot document: `{ "format_version": 1, "kind": "postgres-catalog", "catalog": … }`.
+pub fn parse_snapshot(text: &str) -> Result<Catalog, String> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    match doc.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
+        Some(v) => {
+            return Err(format!(
+                "format_version {v} is not supported (this seadiff reads {SNAPSHOT_VERSION})"
+            ));
+        }
+        None => return Err("no format_version".to_owned()),
+    }
+    if doc.get("kind").and_then(|v| v.as_str()) != Some("postgres-catalog") {
+        return Err("kind is not postgres-catalog".to_owned());
+    }
+    let catalog = doc.get("catalog").ok_or("no catalog")?;
+    serde_json::from_value(catalog.clone()).map_err(|e| e.to_string())
+}
+
+/// Loads `path` into a scratch database and reads it back.
+pub async fn load_sql(
+    path: &Path,
+    dev_url: Option<&str>,
+    scope: &Scope,
+    timeout: Duration,
+) -> Result<Catalog, SourceError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SourceError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    match dev_url {
+        Some(url) => load_on_dev(path, &text, url, scope, timeout).await,
+        None => {
+            let cluster =
+                TempCluster::start(Auth::Trust).map_err(|source| SourceError::Cluster {
+                    path: path.to_owned(),
+                    source,
+                })?;
+            let mut conn = connect(&cluster.url("postgres"), timeout).await?;
+            let result = run_and_read(path, &text, &mut conn, scope).await;
+            let _ = conn.close().await;
+            drop(cluster);
+            result
+        }
+    }
+}
+
+async fn load_on_dev(
+    path: &Path,
+    text: &str,
+    dev_url: &str,
+    scope: &Scope,
+    timeout: Duration,
+) -> Result<Catalog, SourceError> {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "seadiff_scratch_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = connect(dev_url, timeout).await?;
+    let create = format!("CREATE DATABASE {}", quote_ident(&name));
+    sqlx::raw_sql(AssertSqlSafe(create))
+        .execute(&mut admin)
+        .await
+        .map_err(|e| PgError::Query {
+            what: "create a scratch database on the dev server",
+            source: e,
+        })?;
+    let scratch_url = with_database(dev_url, &name);
+    let result = async {
+        let mut conn = connect(&scratch_url, timeout).await?;
+        let r = run_and_read(path, text, &mut conn, scope).await;
+        let _ = conn.close().await;
+        r
+    }
+    .await;
+    let drop = format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        quote_ident(&name)
+    );
+    let _ = sqlx::raw_sql(AssertSqlSafe(drop)).execute(&mut admin).await;
+    result
+}
+
+async fn run_and_read(
+    path: &Path,
+    text: &str,
+    conn: &mut PgConnection,
+    scope: &Scope,
+) -> Result<Catalog, SourceError> {
+    if let Err(e) = sqlx::raw_sql(AssertSqlSafe(text.to_owned()))
+        .execute(&mut *conn)
+        .await
+    {
+        return Err(sql_error(path, text, &e));
+    }
+    Ok(introspect(conn, scope).await?.catalog)
+}
+
+/// A load error with the line and column the server pointed at, when it did.
+fn sql_error(path: &Path, text: &str, e: &sqlx::Error) -> SourceError {
+    let (message, position) = match e {
+        sqlx::Error::Database(db) => {
+            let pos = db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .and_then(|pg| match pg.position() {
+                    Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
+                    _ => None,
+                });
+            (db.message().to_owned(), pos)
+        }
+        other => (other.to_string(), None),
+    };
+    let (line, column) = position.map_or((0, 0), |p| line_col(text, p));
+    SourceError::Sql {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// 1-based line and column of the 1-based character position `pos`.
+fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    for c in text.chars().take(pos.saturating_sub(1)) {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
+}
+
+/// `url` with its database replaced by `database`.
+fn with_database(url: &str, database: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            u.set_path(&format!("/{database}"));
+            u.to_string()
+        }
+        Err(_) => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_recognized() {
+        assert_eq!(Source::parse("empty"), Ok(Source::Empty));
+        assert_eq!(Source::parse("entities"), Ok(Source::Entities));
+        assert!(matches!(
+            Source::parse("postgresql://x/y"),
+            Ok(Source::Url(_))
+        ));
+        assert!(matches!(Source::parse("a/b.SQL"), Ok(Source::Sql(_))));
+        assert!(matches!(
+            Source::parse("snap.json"),
+            Ok(Source::Snapshot(_))
+        ));
+        assert!(Source::parse("mysql://x").is_err());
+    }
+
+    #[test]
+    fn positions_become_lines_and_columns() {
+        assert_eq!(line_col("ab\ncd\nef", 5), (2, 2));
+        assert_eq!(line_col("x", 1), (1, 1));
+    }
+
+    #[test]
+    fn snapshots_are_versioned() {
+        assert!(
+            parse_snapshot(r#"{"format_version": 2, "kind": "postgres-catalog", "catalog": {}}"#)
+                .unwrap_err()
+                .contains("not supported")
+        );
+        let c = parse_snapshot(
+            r#"{"format_version": 1, "kind": "postgres-catalog", "catalog": {"schemas": {}, "extensions": {}, "enums": [], "tables": []}}"#,
+        );
+        assert_eq!(c, Ok(Catalog::default()));
+        assert!(
+            with_database("postgres://u:p@h:5/db?sslmode=disable", "x")
+                .ends_with("/x?sslmode=disable")
+        );
+    }
+}
