@@ -5,6 +5,7 @@ mod bad_input;
 mod drift;
 mod entities;
 mod introspection;
+mod kinds;
 mod reference;
 mod terminal;
 mod yaml_extras;

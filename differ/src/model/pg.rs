@@ -166,6 +166,23 @@ impl Catalog {
         });
     }
 
+    /// This catalog without what DDL cannot change on an existing table: column order (new
+    /// columns always go last) and whether an inherited column is also local (a column that
+    /// existed before `ALTER TABLE ... INHERIT` stays local). Two databases one plan apart are
+    /// expected to be equal in this form.
+    pub fn comparable(&self) -> Catalog {
+        let mut c = self.clone();
+        for t in c.tables.values_mut() {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+            if !t.inherits.is_empty() {
+                for col in &mut t.columns {
+                    col.inherited = false;
+                }
+            }
+        }
+        c
+    }
+
     /// Everything `obj` depends on, directly.
     pub fn dependencies(&self, obj: &ObjRef) -> impl Iterator<Item = &ObjRef> {
         self.depends.get(obj).into_iter().flatten()

@@ -361,9 +361,20 @@ impl Planner<'_> {
                 self.push(s.at(Phase::DropKey));
             }
             for parent in d.inherits.iter().filter(|p| !c.inherits.contains(p)) {
-                let s = step("alter-table", Op::Alter, "table", q.to_string())
-                    .detail(format!("inherits {parent}"))
-                    .sql(format!("ALTER TABLE {qt} INHERIT {}", quote_qname(parent)));
+                let mut s = step("alter-table", Op::Alter, "table", q.to_string())
+                    .detail(format!("inherits {parent}"));
+                // INHERIT needs the parent's columns to be there already.
+                for col in d
+                    .columns
+                    .iter()
+                    .filter(|x| x.inherited && c.column(&x.name).is_none())
+                {
+                    s = s.sql(format!(
+                        "ALTER TABLE {qt} ADD COLUMN {}",
+                        ddl::column_def(col)
+                    ));
+                }
+                let s = s.sql(format!("ALTER TABLE {qt} INHERIT {}", quote_qname(parent)));
                 self.push(
                     s.at(Phase::AddKey)
                         .needs(ObjRef::new(ObjKind::Table, parent)),
@@ -629,7 +640,9 @@ impl Planner<'_> {
         for cc in &c.columns {
             let name = renamed.get(cc.name.as_str()).copied().unwrap_or(&cc.name);
             match d.column(name) {
-                None if cc.inherited => {}
+                // Still inherited from a parent the table keeps: the parent decides.
+                None if cc.inherited && c.inherits.iter().any(|p| d.inherits.contains(p)) => {}
+                None if cc.inherited && c.partition_of.is_some() => {}
                 None => {
                     let s = step("drop-column", Op::Drop, "column", sub(q, &cc.name))
                         .detail(cc.ty.to_string())

@@ -467,9 +467,30 @@ impl Planner<'_> {
             }
         }
         if !actions.is_empty() {
-            let s = step("alter-type", Op::Alter, "composite-type", q.to_string())
+            let mut s = step("alter-type", Op::Alter, "composite-type", q.to_string())
                 .detail(actions.join(", "))
                 .sql(format!("{qt} {}", actions.join(", ")));
+            let retyped = actions.iter().any(|a| a.starts_with("ALTER ATTRIBUTE"));
+            let users: Vec<String> = self
+                .cur
+                .tables
+                .iter()
+                .flat_map(|(tq, t)| {
+                    t.columns
+                        .iter()
+                        .filter(|c| c.ty.user_type().as_ref() == Some(q))
+                        .map(move |c| format!("{tq}.{}", c.name))
+                })
+                .collect();
+            if retyped && !users.is_empty() {
+                s = s.hazard(
+                    HazardKind::UnmanagedDependents,
+                    format!(
+                        "Postgres refuses to change an attribute's type while columns use the type ({}); convert them first",
+                        users.join(", ")
+                    ),
+                );
+            }
             let deps = self.desired_deps(&ObjRef::new(ObjKind::Type, q));
             self.push(s.at(Phase::Types).needs_all(deps));
         }
