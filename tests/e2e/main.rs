@@ -2,6 +2,7 @@
 //! One test binary, one module per area. Every test gets its own database (`TestDb`).
 
 mod bad_input;
+mod diff_command;
 mod drift;
 mod entities;
 mod introspection;

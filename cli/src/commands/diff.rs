@@ -50,9 +50,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
     }
     let mut current = load(cli, printer, &from, &scope, args, timeout).await?;
     let desired = load(cli, printer, &to, &scope, args, timeout).await?;
-    for side in [&mut current.catalog] {
-        restrict(side, args);
-    }
+    restrict(&mut current.catalog, args);
     let mut desired_catalog = desired.catalog;
     restrict(&mut desired_catalog, args);
 

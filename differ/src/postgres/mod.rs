@@ -7,6 +7,7 @@ pub mod diff;
 pub mod ident;
 pub mod introspect;
 pub mod normalize;
+pub mod script;
 pub mod source;
 pub mod types;
 

@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 use super::cluster::{Auth, ClusterError, TempCluster};
 use super::ident::quote_ident;
-use super::{PgError, Scope, connect, introspect};
+use super::{PgError, Scope, connect, introspect, script};
 use crate::model::pg::Catalog;
 use crate::redact::RedactedUrl;
 
@@ -186,23 +186,27 @@ async fn load_on_dev(
     result
 }
 
+/// Runs the script one statement at a time (so a failure names its line, and statements that
+/// refuse transaction blocks work), then reads the result.
 async fn run_and_read(
     path: &Path,
     text: &str,
     conn: &mut PgConnection,
     scope: &Scope,
 ) -> Result<Catalog, SourceError> {
-    if let Err(e) = sqlx::raw_sql(AssertSqlSafe(text.to_owned()))
-        .execute(&mut *conn)
-        .await
-    {
-        return Err(sql_error(path, text, &e));
+    for stmt in script::split(text) {
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(stmt.text.clone()))
+            .execute(&mut *conn)
+            .await
+        {
+            return Err(sql_error(path, text, stmt.offset, &e));
+        }
     }
     Ok(introspect(conn, scope).await?.catalog)
 }
 
-/// A load error with the line and column the server pointed at, when it did.
-fn sql_error(path: &Path, text: &str, e: &sqlx::Error) -> SourceError {
+/// A load error at the statement that failed (at the exact spot when the server says where).
+fn sql_error(path: &Path, text: &str, offset: usize, e: &sqlx::Error) -> SourceError {
     let (message, position) = match e {
         sqlx::Error::Database(db) => {
             let pos = db
@@ -215,7 +219,9 @@ fn sql_error(path: &Path, text: &str, e: &sqlx::Error) -> SourceError {
         }
         other => (other.to_string(), None),
     };
-    let (line, column) = position.map_or((0, 0), |p| line_col(text, p));
+    // The server counts characters from the start of the statement, 1-based.
+    let start = text[..offset].chars().count();
+    let (line, column) = line_col(text, start + position.unwrap_or(1));
     SourceError::Sql {
         path: path.to_owned(),
         line,

@@ -140,7 +140,7 @@ impl Planner<'_> {
             self.add_foreign_key(q, name, fk, true);
         }
         if self.des.coverage.full() {
-            self.table_extras(q, &Table::default(), t, true);
+            self.table_extras(q, &Table::default(), t);
         }
     }
 
@@ -279,7 +279,7 @@ impl Planner<'_> {
             self.push(s.at(Phase::Comment));
         }
         if self.des.coverage.full() {
-            self.table_extras(q, c, d, false);
+            self.table_extras(q, c, d);
             self.table_shape(q, c, d);
         }
     }
@@ -385,7 +385,7 @@ impl Planner<'_> {
 
     /// Triggers, policies, row-level security and grants: for a new table (`c` empty) or one
     /// that stays.
-    fn table_extras(&mut self, q: &QName, c: &Table, d: &Table, new: bool) {
+    fn table_extras(&mut self, q: &QName, c: &Table, d: &Table) {
         let qt = quote_qname(q);
         let rel = ObjRef::new(ObjKind::Table, q);
         self.triggers(q, &rel, &c.triggers, &d.triggers);
@@ -439,7 +439,7 @@ impl Planner<'_> {
                 }
             }
         }
-        if c.rls_enabled != d.rls_enabled && !(new && !d.rls_enabled) {
+        if c.rls_enabled != d.rls_enabled {
             let s = step("alter-table", Op::Alter, "table", q.to_string())
                 .detail(if d.rls_enabled {
                     "row level security enabled"

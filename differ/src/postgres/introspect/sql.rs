@@ -89,8 +89,7 @@ pub(super) fn queries(scope: &str, server_version: u32) -> Vec<String> {
         ),
         // 4: relations
         agg(
-            &format!(
-                "'oid', c.oid::int8, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind, \
+            "'oid', c.oid::int8, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind, \
                  'reltype', c.reltype::int8, 'comment', obj_description(c.oid, 'pg_class'), \
                  'rls', c.relrowsecurity, 'force_rls', c.relforcerowsecurity, 'partition', c.relispartition, \
                  'unlogged', c.relpersistence = 'u', 'options', c.reloptions, \
@@ -113,8 +112,7 @@ pub(super) fn queries(scope: &str, server_version: u32) -> Vec<String> {
                     FROM pg_depend d JOIN pg_class oc ON oc.oid = d.refobjid JOIN pg_namespace on_ ON on_.oid = oc.relnamespace \
                     JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid \
                     WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-                    AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' LIMIT 1)"
-            ),
+                    AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' LIMIT 1)",
             "n.nspname, c.relname",
             &format!(
                 "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
