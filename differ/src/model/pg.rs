@@ -92,6 +92,13 @@ pub struct Catalog {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub views: BTreeMap<QName, View>,
+    /// Collations created with `CREATE COLLATION`.
+    #[serde(
+        default,
+        with = "super::serde_qmap",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub collations: BTreeMap<QName, Collation>,
     /// Functions and procedures, keyed by `name(argument types)`.
     #[serde(
         default,
@@ -149,6 +156,7 @@ impl Catalog {
         self.sequences.retain(|q, _| keep(&q.schema));
         self.domains.retain(|q, _| keep(&q.schema));
         self.composites.retain(|q, _| keep(&q.schema));
+        self.collations.retain(|q, _| keep(&q.schema));
         self.views.retain(|q, _| keep(&q.schema));
         self.functions.retain(|q, _| keep(&q.schema));
         self.depends.retain(|o, _| keep(&o.schema));
@@ -238,6 +246,7 @@ impl ObjRef {
 pub enum ObjKind {
     /// Enum, domain or composite type.
     Type,
+    Collation,
     Sequence,
     Function,
     Table,
@@ -494,6 +503,25 @@ pub struct Sequence {
 pub struct ColumnRef {
     pub table: QName,
     pub column: String,
+}
+
+/// A collation made with `CREATE COLLATION`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collation {
+    /// `libc` or `icu`.
+    pub provider: String,
+    /// ICU locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_collate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_ctype: Option<String>,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub deterministic: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use super::ident::{quote_ident, quote_literal, quote_qname};
 use crate::model::pg::{
-    Catalog, Check, ColType, Column, Composite, Deferrable, Domain, EnumType, Extension,
+    Catalog, Check, ColType, Collation, Column, Composite, Deferrable, Domain, EnumType, Extension,
     ForeignKey, Index, KeyTarget, Policy, PrimaryKey, QName, SeqOptions, Sequence, Table, Unique,
     View,
 };
@@ -294,6 +294,24 @@ pub fn create_domain(q: &QName, d: &Domain) -> String {
         ));
     }
     s
+}
+
+/// `CREATE COLLATION`.
+pub fn create_collation(q: &QName, c: &Collation) -> String {
+    let mut opts = vec![format!("provider = {}", c.provider)];
+    if let Some(l) = &c.locale {
+        opts.push(format!("locale = {}", quote_literal(l)));
+    }
+    if let Some(l) = &c.lc_collate {
+        opts.push(format!("lc_collate = {}", quote_literal(l)));
+    }
+    if let Some(l) = &c.lc_ctype {
+        opts.push(format!("lc_ctype = {}", quote_literal(l)));
+    }
+    if !c.deterministic {
+        opts.push("deterministic = false".to_owned());
+    }
+    format!("CREATE COLLATION {} ({})", quote_qname(q), opts.join(", "))
 }
 
 /// `CREATE TYPE ... AS (...)`.

@@ -179,6 +179,9 @@ fn undeclared(c: &Catalog) -> Vec<Unmanaged> {
     for q in c.domains.keys() {
         note("domain", q.to_string());
     }
+    for q in c.collations.keys() {
+        note("collation", q.to_string());
+    }
     for q in c.composites.keys() {
         note("composite type", q.to_string());
     }

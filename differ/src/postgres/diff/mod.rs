@@ -28,7 +28,7 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::normalize::{Ctx, same_expr};
-use crate::model::pg::{Catalog, ObjKind, ObjRef, QName, display_ident};
+use crate::model::pg::{Catalog, Collation, ObjKind, ObjRef, QName, display_ident};
 use crate::plan::{Hazard, HazardKind, ObjectRef, Op, Step, Store};
 
 /// How expressions are compared: schemas on this search path may be left unqualified.
@@ -136,6 +136,7 @@ pub fn diff_with_warnings(
     p.extensions();
     p.enums();
     if desired.coverage.full() {
+        p.collations();
         p.domains();
         p.composites();
         p.sequences();
@@ -324,6 +325,7 @@ impl Planner<'_> {
                     || d.composites.contains_key(&q)
             }
             ObjKind::Sequence => d.sequences.contains_key(&q),
+            ObjKind::Collation => d.collations.contains_key(&q),
             ObjKind::Function => d.functions.contains_key(&q),
             ObjKind::Table => d.tables.contains_key(&q),
             ObjKind::Column => d.tables.get(&q).is_some_and(|t| t.column(sub).is_some()),
@@ -404,6 +406,19 @@ impl Planner<'_> {
                     .is_none_or(|x| !objects::view_replaceable(v, x))
                 {
                     out.insert(ObjRef::new(ObjKind::View, q));
+                }
+            }
+            for (q, c) in &cur.collations {
+                if des.collations.get(q).is_none_or(|x| {
+                    Collation {
+                        comment: None,
+                        ..x.clone()
+                    } != Collation {
+                        comment: None,
+                        ..c.clone()
+                    }
+                }) {
+                    out.insert(ObjRef::new(ObjKind::Collation, q));
                 }
             }
             for q in cur.sequences.keys() {

@@ -615,6 +615,7 @@ impl Planner<'_> {
 
     fn columns(&mut self, q: &QName, c: &Table, d: &Table) {
         let qt = quote_qname(q);
+        self.make_columns_local(q, c, d);
         // Renames first, so the rest compares like with like.
         let mut renamed: BTreeMap<&str, &str> = BTreeMap::new(); // current name → desired name
         for dc in &d.columns {
@@ -671,6 +672,34 @@ impl Planner<'_> {
                 self.add_column(q, dc);
             }
         }
+    }
+
+    /// A column the child only inherits but should own (so that it survives when the parent
+    /// drops it): `NO INHERIT` + `INHERIT` turns every inherited column local, keeping data.
+    fn make_columns_local(&mut self, q: &QName, c: &Table, d: &Table) {
+        let columns: Vec<&str> = c
+            .columns
+            .iter()
+            .filter(|cc| cc.inherited && d.column(&cc.name).is_some_and(|dc| !dc.inherited))
+            .map(|cc| cc.name.as_str())
+            .collect();
+        let kept: Vec<&QName> = c
+            .inherits
+            .iter()
+            .filter(|p| d.inherits.contains(p))
+            .collect();
+        if columns.is_empty() || kept.is_empty() || c.partition_of.is_some() {
+            return;
+        }
+        let qt = quote_qname(q);
+        let mut s = step("alter-table", Op::Alter, "table", q.to_string())
+            .detail(format!("columns made local: {}", columns.join(", ")));
+        for p in kept {
+            s = s
+                .sql(format!("ALTER TABLE {qt} NO INHERIT {}", quote_qname(p)))
+                .sql(format!("ALTER TABLE {qt} INHERIT {}", quote_qname(p)));
+        }
+        self.push(s.at(Phase::DropKey));
     }
 
     fn add_column(&mut self, q: &QName, col: &Column) {

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{Phase, Planner, show, step};
-use crate::model::pg::{Composite, Domain, EnumType, ObjKind, ObjRef, QName};
+use crate::model::pg::{Collation, Composite, Domain, EnumType, ObjKind, ObjRef, QName};
 use crate::plan::{HazardKind, Op};
 use crate::postgres::ddl;
 use crate::postgres::ident::{quote_ident, quote_literal, quote_qname, truncate_ident};
@@ -277,6 +277,60 @@ impl Planner<'_> {
         }
         let obj = ObjRef::new(ObjKind::Type, q);
         self.push(s.at(Phase::Types).removes(obj.clone()).provides(obj));
+    }
+
+    pub(super) fn collations(&mut self) {
+        for (q, d) in &self.des.collations {
+            let obj = ObjRef::new(ObjKind::Collation, q);
+            let what = format!("COLLATION {}", quote_qname(q));
+            match self.cur.collations.get(q) {
+                Some(c)
+                    if Collation {
+                        comment: None,
+                        ..c.clone()
+                    } == Collation {
+                        comment: None,
+                        ..d.clone()
+                    } =>
+                {
+                    if c.comment != d.comment {
+                        let s = step("set-comment", Op::Alter, "collation", q.to_string())
+                            .detail(format!(
+                                "comment: {} → {}",
+                                show(c.comment.as_deref()),
+                                show(d.comment.as_deref())
+                            ))
+                            .sql(ddl::comment(&what, d.comment.as_deref()));
+                        self.push(s.at(Phase::Comment));
+                    }
+                }
+                current => {
+                    if current.is_some() {
+                        self.drop_collation(q);
+                    }
+                    let mut s = step("create-collation", Op::Create, "collation", q.to_string())
+                        .sql(ddl::create_collation(q, d));
+                    if d.comment.is_some() {
+                        s = s.sql(ddl::comment(&what, d.comment.as_deref()));
+                    }
+                    self.push(s.at(Phase::Types).provides(obj));
+                }
+            }
+        }
+        for q in self.cur.collations.keys() {
+            if !self.des.collations.contains_key(q) {
+                self.drop_collation(q);
+            }
+        }
+    }
+
+    fn drop_collation(&mut self, q: &QName) {
+        let s = step("drop-collation", Op::Drop, "collation", q.to_string())
+            .sql(format!("DROP COLLATION {}", quote_qname(q)));
+        self.push(
+            s.at(Phase::DropType)
+                .removes(ObjRef::new(ObjKind::Collation, q)),
+        );
     }
 
     pub(super) fn domains(&mut self) {

@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Scope;
 use super::rows::{ColumnRow, Raw, RelRow, SeqRow, TypeRow};
 use crate::model::pg::{
-    Attribute, Catalog, Check, ColType, Column, ColumnRef, Composite, Deferrable, Domain, EnumType,
-    Exclusion, Extension, FkAction, ForeignKey, Function, FunctionKind, Grant, Identity, Index,
-    IndexKey, KeyTarget, ObjKind, ObjRef, PartitionOf, Policy, PrimaryKey, QName, SchemaDef,
-    SeqOptions, Sequence, Table, Trigger, Unique, Unmanaged, View, ViewColumn,
+    Attribute, Catalog, Check, ColType, Collation, Column, ColumnRef, Composite, Deferrable,
+    Domain, EnumType, Exclusion, Extension, FkAction, ForeignKey, Function, FunctionKind, Grant,
+    Identity, Index, IndexKey, KeyTarget, ObjKind, ObjRef, PartitionOf, Policy, PrimaryKey, QName,
+    SchemaDef, SeqOptions, Sequence, Table, Trigger, Unique, Unmanaged, View, ViewColumn,
 };
 
 /// What an oid of `pg_class` turned out to be.
@@ -43,6 +43,21 @@ pub(super) fn assemble(raw: Raw, scope: &Scope) -> Catalog {
             },
         );
     }
+    for c in raw.collations {
+        let q = QName::new(c.schema, c.name);
+        a.refs
+            .objects
+            .insert((Cat::Collation, c.oid), ObjRef::new(ObjKind::Collation, &q));
+        let collation = Collation {
+            provider: c.provider,
+            locale: c.locale,
+            lc_collate: c.lc_collate,
+            lc_ctype: c.lc_ctype,
+            deterministic: c.deterministic,
+            comment: c.comment,
+        };
+        a.cat.collations.insert(q, collation);
+    }
     a.relations(&raw.rels, scope);
     a.types(&raw.types);
     a.columns(raw.columns);
@@ -72,6 +87,7 @@ enum Cat {
     Policy,
     Constraint,
     Attrdef,
+    Collation,
 }
 
 impl Cat {
@@ -85,6 +101,7 @@ impl Cat {
             "pg_policy" => Cat::Policy,
             "pg_constraint" => Cat::Constraint,
             "pg_attrdef" => Cat::Attrdef,
+            "pg_collation" => Cat::Collation,
             _ => return None,
         })
     }
@@ -438,12 +455,20 @@ impl Assembler {
 
     fn indexes(&mut self, rows: Vec<super::rows::IndexRow>) {
         for ix in rows {
-            if ix.backs_constraint || ix.attached {
-                continue;
-            }
             let Some(rel) = self.rels.get(&ix.rel).cloned() else {
                 continue;
             };
+            if ix.backs_constraint || ix.attached {
+                // Not modelled as an index, but foreign keys depend on it by oid.
+                if let Rel::Table(q) = &rel {
+                    let obj = ObjRef::new(
+                        ObjKind::Index,
+                        &QName::new(q.schema.clone(), ix.name.clone()),
+                    );
+                    self.refs.objects.insert((Cat::Class, ix.oid), obj);
+                }
+                continue;
+            }
             let name_of = |num: i16| self.refs.columns.get(&(ix.rel, num)).cloned();
             let mut keys = Vec::with_capacity(ix.nkey);
             for k in 0..ix.nkey {

@@ -225,6 +225,19 @@ pub(super) struct DependRow {
 }
 
 #[derive(Debug, Deserialize)]
+pub(super) struct CollationRow {
+    pub oid: u32,
+    pub schema: String,
+    pub name: String,
+    pub provider: String,
+    pub locale: Option<String>,
+    pub lc_collate: Option<String>,
+    pub lc_ctype: Option<String>,
+    pub deterministic: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
 pub(super) struct OtherRow {
     pub kind: String,
     pub name: String,
@@ -244,6 +257,7 @@ pub(super) struct Raw {
     pub policies: Vec<PolicyRow>,
     pub depends: Vec<DependRow>,
     pub others: Vec<OtherRow>,
+    pub collations: Vec<CollationRow>,
 }
 
 impl Raw {
@@ -276,6 +290,7 @@ impl Raw {
             policies: part(docs, 10, "policies")?,
             depends: part(docs, 11, "dependencies")?,
             others: part(docs, 12, "other objects")?,
+            collations: part(docs, 13, "collations")?,
         })
     }
 }

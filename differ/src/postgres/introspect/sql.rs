@@ -42,6 +42,11 @@ pub(super) fn queries(scope: &str, server_version: u32) -> Vec<String> {
         "false"
     };
     let trigger_parent = if pg13 { "t.tgparentid = 0" } else { "true" };
+    let icu_locale = if pg15 {
+        "co.colliculocale"
+    } else {
+        "NULL::text"
+    };
     vec![
         // 0: server
         "SELECT json_build_object('version', current_setting('server_version_num')::int, \
@@ -242,7 +247,8 @@ pub(super) fn queries(scope: &str, server_version: u32) -> Vec<String> {
             "pg_depend d WHERE d.deptype = 'n' AND d.objid >= 16384 AND d.refobjid >= 16384 \
              AND d.classid IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass, 'pg_rewrite'::regclass, \
                 'pg_trigger'::regclass, 'pg_policy'::regclass, 'pg_constraint'::regclass, 'pg_attrdef'::regclass) \
-             AND d.refclassid IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass, 'pg_constraint'::regclass)",
+             AND d.refclassid IN ('pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass, 'pg_constraint'::regclass, \
+                'pg_collation'::regclass)",
         ),
         // 12: objects this version does not manage
         format!(
@@ -254,8 +260,6 @@ pub(super) fn queries(scope: &str, server_version: u32) -> Vec<String> {
              UNION ALL SELECT 'rule', format('%I.%I.%I', n.nspname, c.relname, r.rulename) \
                 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace \
                 WHERE r.rulename <> '_RETURN' AND {scope} \
-             UNION ALL SELECT 'collation', format('%I.%I', n.nspname, co.collname) \
-                FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE {scope} AND {coll_ext} \
              UNION ALL SELECT 'statistics object', format('%I.%I', n.nspname, s.stxname) \
                 FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE {scope} \
              UNION ALL SELECT 'operator', format('%I.%s', n.nspname, o.oprname) \
@@ -264,8 +268,21 @@ pub(super) fn queries(scope: &str, server_version: u32) -> Vec<String> {
                 FROM pg_ts_config t JOIN pg_namespace n ON n.oid = t.cfgnamespace WHERE {scope} \
              ) x",
             proc_ext = not_ext("pg_proc", "p.oid"),
-            coll_ext = not_ext("pg_collation", "co.oid"),
             op_ext = not_ext("pg_operator", "o.oid"),
+        ),
+        // 13: collations made with CREATE COLLATION
+        agg(
+            &format!(
+                "'oid', co.oid::int8, 'schema', n.nspname, 'name', co.collname, \
+                 'provider', CASE co.collprovider WHEN 'i' THEN 'icu' WHEN 'c' THEN 'libc' ELSE 'default' END, \
+                 'locale', {icu_locale}, 'lc_collate', co.collcollate, 'lc_ctype', co.collctype, \
+                 'deterministic', co.collisdeterministic, 'comment', obj_description(co.oid, 'pg_collation')"
+            ),
+            "n.nspname, co.collname",
+            &format!(
+                "pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE {scope} AND {}",
+                not_ext("pg_collation", "co.oid")
+            ),
         ),
     ]
 }
