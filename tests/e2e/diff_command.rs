@@ -5,7 +5,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use assert_cmd::Command;
+use differ::postgres::cluster::{Auth, TempCluster};
 use seadiff_tests::{TestDb, admin_url};
+use sqlx::{Connection, PgConnection};
 
 use crate::{assert_exit, assert_row, seadiff_with, stderr, stdout};
 
@@ -57,10 +59,23 @@ fn leftovers(tmp: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Scratch databases seadiff left on the shared server.
-async fn scratch_databases(db: &TestDb) -> Vec<String> {
-    db.column("SELECT datname::text FROM pg_database WHERE datname LIKE 'seadiff_scratch_%'")
+/// A dev server of the test's own, so that scratch databases of other tests running at the
+/// same time do not count.
+fn dev_cluster() -> TempCluster {
+    TempCluster::start(Auth::Trust).expect("start a local cluster")
+}
+
+/// Scratch databases seadiff left on a dev server.
+async fn scratch_databases(dev: &TempCluster) -> Vec<String> {
+    let mut conn = PgConnection::connect(&dev.url("postgres"))
         .await
+        .expect("connect to the dev cluster");
+    sqlx::query_scalar::<_, String>(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'seadiff_scratch_%'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("list databases")
 }
 
 #[tokio::test]
@@ -88,13 +103,13 @@ async fn a_sql_file_on_a_temporary_cluster_diffs_against_empty_and_is_cleaned_up
 
 #[tokio::test]
 async fn a_sql_file_with_an_error_names_its_line_and_leaves_nothing_behind() {
-    let db = TestDb::new("diff_command::bad_sql").await;
+    let dev = dev_cluster();
     let (_dir, path) =
         sql_file("CREATE TABLE ok (id int);\nCREATE TABLE broken (id int REFERENCES nowhere);\n");
     let tmp = private_tmp();
-    for dev in [None, Some(admin_url())] {
+    for dev_url in [None, Some(dev.url("postgres"))] {
         let mut args = vec!["--from", "empty", "--to", path.as_str()];
-        if let Some(url) = &dev {
+        if let Some(url) = &dev_url {
             args.extend(["--dev-url", url.as_str()]);
         }
         let out = diff_in(tmp.path(), &args);
@@ -107,7 +122,7 @@ async fn a_sql_file_with_an_error_names_its_line_and_leaves_nothing_behind() {
         assert!(err.contains("nowhere"), "{err}");
     }
     assert!(
-        scratch_databases(&db).await.is_empty(),
+        scratch_databases(&dev).await.is_empty(),
         "scratch databases left on the dev server"
     );
     assert_eq!(
@@ -123,7 +138,8 @@ async fn apply_brings_a_database_to_a_sql_file_on_the_dev_server() {
     db.exec("CREATE TABLE authors (id int PRIMARY KEY, nickname text)")
         .await;
     let (_dir, path) = sql_file(SCHEMA);
-    let dev = admin_url();
+    let cluster = dev_cluster();
+    let dev = cluster.url("postgres");
     let out = diff(&[
         "--from",
         &db.url,
@@ -154,7 +170,7 @@ async fn apply_brings_a_database_to_a_sql_file_on_the_dev_server() {
     assert_exit(&again, 0);
     assert!(stdout(&again).contains("in sync"), "{}", stdout(&again));
     assert!(
-        scratch_databases(&db).await.is_empty(),
+        scratch_databases(&cluster).await.is_empty(),
         "scratch databases left on the dev server"
     );
     assert_eq!(
@@ -221,4 +237,61 @@ async fn sources_are_recognized_or_refused_clearly() {
     );
     let out = diff(&["--from", "empty", "--to", "empty", "--exit-code"]);
     assert_exit(&out, 0);
+}
+
+#[tokio::test]
+async fn rename_annotations_in_a_sql_file_keep_the_data() {
+    let db = TestDb::new("diff_command::renames").await;
+    db.exec(
+        "CREATE TYPE mood AS ENUM ('ok', 'sad');
+         CREATE TABLE accounts (id int PRIMARY KEY, mail text, m mood);
+         INSERT INTO accounts VALUES (1, 'a@example.com', 'ok');",
+    )
+    .await;
+    let (_dir, path) = sql_file(
+        "CREATE TYPE mood AS ENUM ('content' /* @renamed from=ok */, 'sad');
+         CREATE TABLE users ( -- @renamed from=accounts
+           id int PRIMARY KEY,
+           email text, -- @renamed from=mail
+           m mood
+         );",
+    );
+    let dev = admin_url();
+    let plan = diff(&["--from", &db.url, "--to", &path, "--dev-url", &dev]);
+    assert_exit(&plan, 0);
+    let text = stdout(&plan);
+    assert_row(
+        &text,
+        &["~", "table", "public.users", "renamed", "from", "accounts"],
+    );
+    assert_row(
+        &text,
+        &[
+            "~",
+            "column",
+            "public.users.email",
+            "renamed",
+            "from",
+            "mail",
+        ],
+    );
+    assert!(
+        text.contains("0 to drop"),
+        "renames must not drop anything:\n{text}"
+    );
+    let out = diff(&[
+        "--from",
+        &db.url,
+        "--to",
+        &path,
+        "--dev-url",
+        &dev,
+        "--apply",
+        "--yes",
+    ]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        db.rows("SELECT email, m::text FROM users").await,
+        [[Some("a@example.com".to_owned()), Some("content".to_owned())]]
+    );
 }

@@ -132,3 +132,43 @@ async fn reserved_words_mixed_case_and_63_byte_names_converge() {
     let columns = db.column("SELECT attname::text FROM pg_attribute WHERE attrelid = 'public.\"user\"'::regclass AND attnum > 0 ORDER BY attnum").await;
     assert_eq!(columns, ["id", "order", "CamelCase", "say \"hi\"; drop"]);
 }
+
+#[tokio::test]
+async fn renames_declared_in_schema_yaml_keep_the_data() {
+    use differ::model::config::Config;
+    let db = TestDb::new("entities::yaml_renames").await;
+    let (v1_catalog, _) = v1().to_catalog("public").expect("v1");
+    converge(&db, &v1_catalog).await;
+    // Before the rename: the users table was called accounts, and the enum said HUMAN.
+    db.exec(
+        "ALTER TABLE users RENAME TO accounts;
+         ALTER TYPE message_role RENAME VALUE 'USER' TO 'HUMAN';
+         INSERT INTO accounts (id, email, hashed_password) VALUES (gen_random_uuid(), 'a@example.com', 'x');",
+    )
+    .await;
+    let yaml = "version: 1
+postgres:
+  tables:
+    users: { renamed_from: accounts }
+  enums:
+    message_role: { renamed_values: { USER: HUMAN } }
+";
+    let config = Config::parse(yaml).expect("schema.yaml");
+    let pg = config.postgres.expect("postgres section");
+    let settings = pg.settings(&|_| None).expect("settings");
+    let mut desired = v1_catalog.clone();
+    pg.extend(&mut desired, &settings).expect("extend");
+    let plan = plan_against(&db, &desired).await;
+    let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        ["rename-table", "rename-enum-value"],
+        "{:#?}",
+        plan.steps
+    );
+    converge(&db, &desired).await;
+    assert_eq!(
+        db.column("SELECT email FROM users").await,
+        ["a@example.com"]
+    );
+}

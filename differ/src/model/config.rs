@@ -68,6 +68,17 @@ pub struct PostgresConfig {
     /// Comments on schemas and enum types: `schema` or `schema.type` → text.
     #[serde(default)]
     pub comments: IndexMap<Spanned<String>, String>,
+    /// Extras for enum types, keyed by `type` or `schema.type`.
+    #[serde(default)]
+    pub enums: IndexMap<Spanned<String>, EnumExtras>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumExtras {
+    /// Labels renamed in the entity: new label → previous label (`ALTER TYPE ... RENAME VALUE`).
+    #[serde(default)]
+    pub renamed_values: IndexMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -98,6 +109,9 @@ pub struct ExtensionFull {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableExtras {
+    /// The table's previous name: renamed, not dropped and created.
+    #[serde(default)]
+    pub renamed_from: Option<String>,
     #[serde(default)]
     pub comment: Option<String>,
     /// Column comments: column → text.
@@ -395,6 +409,23 @@ impl PostgresConfig {
                 s.comment = Some(text.clone());
             }
         }
+        for (key, extras) in &self.enums {
+            let (schema, name) = split_qualified(&key.value, &settings.default_schema);
+            let q = QName::new(schema, name);
+            let e = catalog
+                .enums
+                .get_mut(&q)
+                .ok_or_else(|| ConfigError::at(key, format!("no enum type `{q}` is declared")))?;
+            for (new, old) in &extras.renamed_values {
+                if !e.labels.contains(new) {
+                    return Err(ConfigError::at(
+                        key,
+                        format!("enum `{q}` has no label `{new}` to rename `{old}` to"),
+                    ));
+                }
+                e.renamed_values.insert(new.clone(), old.clone());
+            }
+        }
         for (key, extras) in &self.tables {
             let (schema, name) = split_qualified(&key.value, &settings.default_schema);
             let q = QName::new(schema, name);
@@ -418,6 +449,9 @@ impl TableExtras {
     fn apply(&self, q: &QName, table: &mut Table) -> Result<(), ConfigError> {
         if let Some(c) = &self.comment {
             table.comment = Some(c.clone());
+        }
+        if let Some(old) = &self.renamed_from {
+            table.renamed_from = Some(truncate_ident(old).to_owned());
         }
         for (col, extras) in &self.columns {
             let column = table.column_mut(&col.value).ok_or_else(|| {

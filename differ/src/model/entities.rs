@@ -378,7 +378,7 @@ impl Convert<'_> {
                     qname.clone(),
                     EnumType {
                         labels: labels.to_vec(),
-                        comment: None,
+                        ..EnumType::default()
                     },
                 );
                 Ok(())

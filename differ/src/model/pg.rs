@@ -283,6 +283,9 @@ pub struct EnumType {
     pub labels: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Desired side only: labels renamed, new label → previous label.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renamed_values: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -325,6 +328,9 @@ pub struct Table {
     /// This table is a partition: `PARTITION OF parent FOR VALUES ...`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_of: Option<PartitionOf>,
+    /// Desired side only: the table's previous name (in the same schema).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     /// `INHERITS (...)` parents, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inherits: Vec<QName>,

@@ -1,5 +1,6 @@
 //! Postgres: `introspect` (reads a live catalog), `diff` (pure), `apply` (writes).
 
+pub mod annotations;
 pub mod apply;
 pub mod cluster;
 pub mod ddl;

@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 use super::cluster::{Auth, ClusterError, TempCluster};
 use super::ident::quote_ident;
-use super::{PgError, Scope, connect, introspect, script};
+use super::{PgError, Scope, annotations, connect, introspect, script};
 use crate::model::pg::Catalog;
 use crate::redact::RedactedUrl;
 
@@ -202,7 +202,9 @@ async fn run_and_read(
             return Err(sql_error(path, text, stmt.offset, &e));
         }
     }
-    Ok(introspect(conn, scope).await?.catalog)
+    let mut catalog = introspect(conn, scope).await?.catalog;
+    annotations::apply(&mut catalog, &annotations::renames(text, "public"));
+    Ok(catalog)
 }
 
 /// A load error at the statement that failed (at the exact spot when the server says where).

@@ -51,6 +51,8 @@ impl Default for DiffOptions {
 enum Phase {
     CreateSchema,
     Extension,
+    /// Table renames come first: every later step names the table by its new name.
+    RenameTable,
     DropTrigger,
     DropView,
     DropForeignKey,
@@ -130,7 +132,9 @@ pub fn diff_with_warnings(
         },
         entries: Vec::new(),
         rebuild: BTreeSet::new(),
+        renamed_tables: BTreeMap::new(),
     };
+    p.renamed_tables = p.table_renames();
     p.rebuild = p.rebuilds();
     p.schemas();
     p.extensions();
@@ -156,6 +160,8 @@ struct Planner<'a> {
     entries: Vec<Entry>,
     /// Objects present on both sides that must be dropped and re-created anyway.
     rebuild: BTreeSet<ObjRef>,
+    /// Current table → its desired name, for declared renames.
+    renamed_tables: BTreeMap<QName, QName>,
 }
 
 fn step(kind: &'static str, op: Op, object_kind: &'static str, name: String) -> Step {
@@ -363,11 +369,13 @@ impl Planner<'_> {
         let mut out = BTreeSet::new();
         let (cur, des) = (self.cur, self.des);
         for (q, e) in &cur.enums {
-            if des
-                .enums
-                .get(q)
-                .is_none_or(|d| !types::labels_only_added(&e.labels, &d.labels))
-            {
+            let only_added = |d: &crate::model::pg::EnumType| {
+                types::labels_only_added(
+                    &types::renamed_labels(&e.labels, &d.renamed_values),
+                    &d.labels,
+                )
+            };
+            if des.enums.get(q).is_none_or(|d| !only_added(d)) {
                 out.insert(ObjRef::new(ObjKind::Type, q));
             }
         }
@@ -428,7 +436,7 @@ impl Planner<'_> {
             }
         }
         for (q, t) in &cur.tables {
-            let Some(d) = des.tables.get(q) else {
+            let Some(d) = des.tables.get(self.renamed_tables.get(q).unwrap_or(q)) else {
                 out.insert(ObjRef::new(ObjKind::Table, q));
                 continue;
             };

@@ -70,18 +70,59 @@ pub(super) fn changed_keys(
 impl Planner<'_> {
     pub(super) fn tables(&mut self) {
         for (q, d) in &self.des.tables {
+            let renamed_from = self
+                .renamed_tables
+                .iter()
+                .find(|(_, new)| *new == q)
+                .map(|(old, _)| old.clone());
+            let current = self.cur.tables.get(renamed_from.as_ref().unwrap_or(q));
             let recreate = self.des.coverage.full()
-                && self
-                    .cur
-                    .tables
-                    .get(q)
-                    .is_some_and(|c| c.partition_by != d.partition_by);
-            match self.cur.tables.get(q) {
-                Some(c) if !recreate => self.alter_table(q, c, d),
+                && current.is_some_and(|c| c.partition_by != d.partition_by);
+            match current {
+                Some(c) if !recreate => {
+                    if let Some(old) = &renamed_from {
+                        self.rename_table(old, q, c);
+                    }
+                    self.alter_table(q, c, d)
+                }
                 _ => self.create_table(q, d),
             }
         }
         self.drop_tables();
+    }
+
+    /// Declared renames (`renamed_from`) whose old table exists and new name is free.
+    pub(super) fn table_renames(&self) -> BTreeMap<QName, QName> {
+        let mut out = BTreeMap::new();
+        for (q, d) in &self.des.tables {
+            let Some(old) = &d.renamed_from else { continue };
+            let oldq = QName::new(q.schema.clone(), old.clone());
+            if self.cur.tables.contains_key(&oldq)
+                && !self.cur.tables.contains_key(q)
+                && !self.des.tables.contains_key(&oldq)
+            {
+                out.insert(oldq, q.clone());
+            }
+        }
+        out
+    }
+
+    fn rename_table(&mut self, old: &QName, new: &QName, c: &Table) {
+        let s = step("rename-table", Op::Alter, "table", new.to_string())
+            .detail(format!("renamed from {}", old.name))
+            .sql(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                quote_qname(old),
+                quote_ident(&new.name)
+            ));
+        let mut e = s
+            .at(Phase::RenameTable)
+            .removes(ObjRef::new(ObjKind::Table, old))
+            .provides(ObjRef::new(ObjKind::Table, new));
+        for col in &c.columns {
+            e = e.provides(ObjRef::sub(ObjKind::Column, new, &col.name));
+        }
+        self.push(e);
     }
 
     /// Objects a table's columns need (types, sequences and functions of defaults).
@@ -151,7 +192,7 @@ impl Planner<'_> {
             .cur
             .tables
             .keys()
-            .filter(|q| !self.des.tables.contains_key(*q))
+            .filter(|q| !self.des.tables.contains_key(*q) && !self.renamed_tables.contains_key(*q))
             .collect();
         let recreated: Vec<&QName> = self
             .cur
@@ -245,7 +286,7 @@ impl Planner<'_> {
         self.emit_keyed(q, &excludes, &c.excludes, &d.excludes);
         let indexes = self.match_named(q, &c.indexes, &d.indexes, |p, a, b| p.index_eq(a, b));
         self.emit_keyed(q, &indexes, &c.indexes, &d.indexes);
-        let fks = self.match_named(q, &c.foreign_keys, &d.foreign_keys, |_, a, b| fk_eq(a, b));
+        let fks = self.match_named(q, &c.foreign_keys, &d.foreign_keys, fk_eq);
         self.emit_keyed(q, &fks, &c.foreign_keys, &d.foreign_keys);
 
         for (name, old) in fks.kept() {
@@ -1591,9 +1632,10 @@ fn check_eq(p: &Planner<'_>, a: &Check, b: &Check) -> bool {
     a.no_inherit == b.no_inherit && p.same(&a.expr, &b.expr)
 }
 
-fn fk_eq(a: &ForeignKey, b: &ForeignKey) -> bool {
+/// Equal foreign keys; `a` (current) may point at a table the plan renames to `b`'s target.
+fn fk_eq(p: &Planner<'_>, a: &ForeignKey, b: &ForeignKey) -> bool {
     a.columns == b.columns
-        && a.ref_table == b.ref_table
+        && p.renamed_tables.get(&a.ref_table).unwrap_or(&a.ref_table) == &b.ref_table
         && a.ref_columns == b.ref_columns
         && a.on_delete == b.on_delete
         && a.on_update == b.on_update

@@ -77,7 +77,7 @@ fn enum_labels_are_added_at_their_position() {
         QName::new("public", "mood"),
         EnumType {
             labels: vec!["sad".into(), "happy".into()],
-            comment: None,
+            ..EnumType::default()
         },
     );
     let mut b = a.clone();
@@ -109,7 +109,7 @@ fn removing_an_enum_label_rewrites_the_type_and_its_columns() {
         mood.clone(),
         EnumType {
             labels: vec!["sad".into(), "happy".into()],
-            comment: None,
+            ..EnumType::default()
         },
     );
     let mut b = a.clone();
@@ -229,6 +229,46 @@ fn renamed_from_renames_the_column() {
         expect![[r#"
             ~ rename-column public.t.email []
             ALTER TABLE "public"."t" RENAME COLUMN "mail" TO "email"
+        "#]],
+    );
+}
+
+#[test]
+fn declared_renames_rename_instead_of_rebuilding() {
+    let mood = QName::new("public", "mood");
+    let mut a = catalog(vec![(
+        "accounts",
+        table(&[("id", "integer"), ("mail", "text")]),
+    )]);
+    a.enums.insert(
+        mood.clone(),
+        EnumType {
+            labels: vec!["ok".into(), "sad".into()],
+            ..EnumType::default()
+        },
+    );
+    let mut users = table(&[("id", "integer"), ("email", "text")]);
+    users.renamed_from = Some("accounts".into());
+    users.columns[1].renamed_from = Some("mail".into());
+    let mut b = catalog(vec![("users", users)]);
+    let mut e = EnumType {
+        labels: vec!["content".into(), "sad".into(), "angry".into()],
+        ..EnumType::default()
+    };
+    e.renamed_values.insert("content".into(), "ok".into());
+    b.enums.insert(mood, e);
+    check(
+        &a,
+        &b,
+        expect![[r#"
+            ~ rename-table public.users []
+            ALTER TABLE "public"."accounts" RENAME TO "users"
+            ~ rename-column public.users.email []
+            ALTER TABLE "public"."users" RENAME COLUMN "mail" TO "email"
+            ~ rename-enum-value public.mood []
+            ALTER TYPE "public"."mood" RENAME VALUE 'ok' TO 'content'
+            ~ add-enum-value public.mood [irreversible]
+            ALTER TYPE "public"."mood" ADD VALUE 'angry' AFTER 'sad'
         "#]],
     );
 }

@@ -32,6 +32,25 @@ pub(super) fn composite_alterable(current: &Composite, desired: &Composite) -> b
     kept_cur == kept_des
 }
 
+/// `labels` with declared renames (new → old) applied.
+pub(super) fn renamed_labels(
+    labels: &[String],
+    renames: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    labels
+        .iter()
+        .map(|l| {
+            match renames
+                .iter()
+                .find(|(new, old)| *old == l && !labels.contains(new))
+            {
+                Some((new, _)) => new.clone(),
+                None => l.clone(),
+            }
+        })
+        .collect()
+}
+
 fn label_list(labels: &[String]) -> String {
     format!(
         "({})",
@@ -156,6 +175,7 @@ impl Planner<'_> {
                     self.push(s.at(Phase::Types).provides(obj));
                 }
                 Some(c) => {
+                    let c = &self.rename_enum_values(q, c, d);
                     if c.labels != d.labels {
                         self.enum_labels(q, c, d);
                     }
@@ -184,6 +204,35 @@ impl Planner<'_> {
     /// Added labels become `ADD VALUE` at their position; anything else (a removed or moved
     /// label) rewrites the type: a new type with the desired labels, every column converted
     /// through text, the old type dropped. Objects depending on the type are rebuilt around it.
+    /// `RENAME VALUE` for declared renames whose old label exists and new one does not;
+    /// returns the current type as it is after them.
+    fn rename_enum_values(&mut self, q: &QName, c: &EnumType, d: &EnumType) -> EnumType {
+        let mut after = c.clone();
+        for (new, old) in &d.renamed_values {
+            if !c.labels.contains(old) || c.labels.contains(new) {
+                continue;
+            }
+            let s = step("rename-enum-value", Op::Alter, "enum", q.to_string())
+                .detail(format!(
+                    "value {} renamed to {}",
+                    quote_literal(old),
+                    quote_literal(new)
+                ))
+                .sql(format!(
+                    "ALTER TYPE {} RENAME VALUE {} TO {}",
+                    quote_qname(q),
+                    quote_literal(old),
+                    quote_literal(new)
+                ));
+            self.push(s.at(Phase::Types));
+            after = EnumType {
+                labels: renamed_labels(&after.labels, &[(new.clone(), old.clone())].into()),
+                ..after
+            };
+        }
+        after
+    }
+
     fn enum_labels(&mut self, q: &QName, c: &EnumType, d: &EnumType) {
         let qt = quote_qname(q);
         if labels_only_added(&c.labels, &d.labels) {

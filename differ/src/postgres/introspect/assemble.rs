@@ -254,6 +254,7 @@ impl Assembler {
                         EnumType {
                             labels,
                             comment: t.comment.clone(),
+                            ..EnumType::default()
                         },
                     );
                 }
