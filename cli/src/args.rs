@@ -56,27 +56,9 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show what must change for the stores to match the declaration
-    Plan {
-        #[command(flatten)]
-        output: Output,
-        /// Exit with 1 when there are changes
-        #[arg(long)]
-        exit_code: bool,
-    },
-    /// Make the stores match the declaration
-    Apply {
-        #[command(flatten)]
-        output: Output,
-        /// Run hazardous steps of this kind (repeatable; `all` allows every hazard)
-        #[arg(long = "allow-hazard", value_name = "CODE")]
-        allow_hazard: Vec<String>,
-        /// Do not ask for confirmation (needed when stdin is not a terminal)
-        #[arg(long, short = 'y')]
-        yes: bool,
-        /// Seconds a statement may wait for a lock before the apply is rolled back
-        #[arg(long, default_value_t = 5, value_name = "SECONDS")]
-        lock_timeout: u64,
-    },
+    Plan(PlanArgs),
+    /// Make the stores match the declaration (or run a saved plan, or its rollback)
+    Apply(ApplyArgs),
     /// Report every difference between the stores and the declaration; exit 1 when drifted
     Drift {
         #[command(flatten)]
@@ -125,9 +107,86 @@ pub struct DiffArgs {
     /// With --apply: do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// With --apply: seconds a statement may wait for a lock
+    #[command(flatten)]
+    pub limits: Limits,
+    #[command(flatten)]
+    pub online: OnlineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub output: Output,
+    /// Exit with 1 when there are changes
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Also save the plan as JSON to FILE, for `apply --plan FILE`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Rehearse the plan and its rollback on a scratch copy of the live schema before showing it
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: a server for the scratch database; without it a temporary local cluster
+    /// is started from the installed Postgres binaries
+    #[arg(long, value_name = "URL", requires = "verify")]
+    pub dev_url: Option<String>,
+    #[command(flatten)]
+    pub online: OnlineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub output: Output,
+    /// Run exactly this saved plan (from `plan --out`); refused if the database changed since
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<std::path::PathBuf>,
+    /// With --plan: run the saved plan's rollback instead (the database must be in the state the
+    /// plan produced)
+    #[arg(long, requires = "plan")]
+    pub rollback: bool,
+    /// Run hazardous steps of this kind (repeatable; `all` allows every hazard)
+    #[arg(long = "allow-hazard", value_name = "CODE")]
+    pub allow_hazard: Vec<String>,
+    /// Do not ask for confirmation (needed when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub limits: Limits,
+    #[command(flatten)]
+    pub online: OnlineArgs,
+}
+
+/// How long apply waits, and how often it tries again.
+#[derive(Debug, Clone, Args)]
+pub struct Limits {
+    /// Seconds a statement may wait for a lock before its step fails
     #[arg(long, default_value_t = 5, value_name = "SECONDS")]
     pub lock_timeout: u64,
+    /// Times a step that hit the lock timeout is tried again (with backoff)
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub lock_retries: u32,
+    /// Seconds a catalog-only step may run (0: no limit)
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub statement_timeout: u64,
+    /// Seconds a step that scans, builds an index or rewrites may run (0: no limit)
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub long_statement_timeout: u64,
+    /// Seconds to wait for another apply on the same database to finish (0: fail at once)
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub lock_wait: u64,
+}
+
+/// Online DDL: concurrent index builds, `NOT VALID` then `VALIDATE`. Default: for tables
+/// that hold rows.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OnlineArgs {
+    /// Use online DDL for every existing table, even empty ones
+    #[arg(long, conflicts_with = "no_online")]
+    pub online: bool,
+    /// Never use online DDL (shorter plans; locks tables while they change)
+    #[arg(long)]
+    pub no_online: bool,
 }
 
 #[derive(Debug, Args)]

@@ -36,6 +36,18 @@ impl Printer {
         }
     }
 
+    /// Registers the password of a URL (as written and percent-decoded) as a secret.
+    pub(crate) fn add_secret_url(&mut self, url: &str) {
+        if let Ok(u) = url::Url::parse(url)
+            && let Some(pw) = u.password()
+        {
+            self.add_secret(pw);
+            if let Ok(decoded) = percent_encoding::percent_decode_str(pw).decode_utf8() {
+                self.add_secret(&decoded);
+            }
+        }
+    }
+
     pub(crate) fn scrub(&self, text: &str) -> String {
         let mut t = text.to_owned();
         for s in &self.secrets {

@@ -395,7 +395,60 @@ impl Run<'_> {
                 Err(e) => self.notes.dump.push(format!("{label}: {e}")),
             }
         }
-        self.judge_unmanaged(&after, &want)
+        self.judge_unmanaged(&after, &want)?;
+        self.way_back(&mut c0, &scope, &plan, &before, &want).await
+    }
+
+    /// Applies the plan's rollback and judges the result against the start, then goes
+    /// forward again so that a continuing pass finds the desired state.
+    async fn way_back(
+        &mut self,
+        conn: &mut PgConnection,
+        scope: &Scope,
+        plan: &Plan,
+        before: &Catalog,
+        want: &Catalog,
+    ) -> Result<(), Failure> {
+        let Some(back) = plan.rollback.as_deref() else {
+            return Ok(());
+        };
+        let tag = |f: Failure| Failure {
+            key: format!("rollback: {}", f.key),
+            reason: format!("rollback: {}", f.reason),
+        };
+        if let Err(e) = apply(conn, back, &ApplyOptions::default()).await {
+            let step = &back.steps[e.step];
+            let msg = pg_message(&e.source);
+            return Err(tag(self.fail(
+                format!(
+                    "{}apply error in {}: {}",
+                    self.root_cause(&msg),
+                    step.kind,
+                    mask(&msg)
+                ),
+                format!(
+                    "apply error in {} {} {}: {msg}",
+                    step.kind, step.object.kind, step.object.name
+                ),
+            )));
+        }
+        let restored = introspect(conn, scope)
+            .await
+            .map_err(|e| {
+                plain(
+                    "introspect error",
+                    &format!("after rollback: {}", chain(&e)),
+                )
+            })?
+            .catalog;
+        let replan = make_plan(&restored, before, &DiffOptions::default(), &[]);
+        self.judge_modeled(&restored, before, &replan)
+            .map_err(tag)?;
+        let again = make_plan(&restored, want, &DiffOptions::default(), &[]);
+        apply(conn, &again, &ApplyOptions::default())
+            .await
+            .map_err(|e| plain("rollback: re-apply error", &pg_message(&e.source)))?;
+        Ok(())
     }
 
     /// Compares what apply produced with what was wanted, for the objects seadiff models.
@@ -740,7 +793,7 @@ fn short(v: &Value) -> String {
 }
 
 fn step_kinds(p: &Plan) -> String {
-    let kinds: BTreeSet<&str> = p.steps.iter().map(|s| s.kind).collect();
+    let kinds: BTreeSet<&str> = p.steps.iter().map(|s| s.kind.as_ref()).collect();
     kinds.into_iter().collect::<Vec<_>>().join(", ")
 }
 

@@ -67,17 +67,28 @@ async fn hand_made_drift_is_named_then_repaired() {
         "{text}"
     );
 
-    // Dropping the hand-added column loses data: refused until allowed.
-    let refused = seadiff(&db.url, &["apply", "--yes"]);
+    // Dropping the hand-added column loses data, and an added enum value cannot be taken
+    // back: refused until both are allowed.
+    let refused = seadiff(&db.url, &["apply", "--yes", "--allow-hazard", "data-loss"]);
     assert_exit(&refused, 2);
+    let err = stderr(&refused);
     assert!(
-        stderr(&refused).contains("--allow-hazard data-loss"),
-        "{}",
-        stderr(&refused)
+        err.contains("--allow-hazard irreversible") && !err.contains("--allow-hazard data-loss"),
+        "{err}"
     );
     assert_eq!(db.column("SELECT attname::text FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'nickname'").await, ["nickname"]);
 
-    let apply = seadiff(&db.url, &["apply", "--yes", "--allow-hazard", "data-loss"]);
+    let apply = seadiff(
+        &db.url,
+        &[
+            "apply",
+            "--yes",
+            "--allow-hazard",
+            "data-loss",
+            "--allow-hazard",
+            "irreversible",
+        ],
+    );
     assert_exit(&apply, 0);
     assert!(
         stderr(&apply).contains("now matches the declaration"),
@@ -106,8 +117,19 @@ async fn a_failing_step_rolls_back_the_whole_apply() {
     let before = db
         .column("SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1")
         .await;
+    let catalog_before = stdout(&seadiff(&db.url, &["inspect", "--format", "json"]));
 
-    let apply = seadiff(&db.url, &["apply", "--yes"]);
+    // Without online DDL both repairs share one transaction.
+    let apply = seadiff(
+        &db.url,
+        &[
+            "apply",
+            "--yes",
+            "--no-online",
+            "--allow-hazard",
+            "index-build",
+        ],
+    );
     assert_exit(&apply, 2);
     let err = stderr(&apply);
     assert!(
@@ -123,6 +145,12 @@ async fn a_failing_step_rolls_back_the_whole_apply() {
     assert_eq!(
         before, after,
         "the index created before the failing step must have been rolled back"
+    );
+    let catalog_after = stdout(&seadiff(&db.url, &["inspect", "--format", "json"]));
+    assert!(catalog_before.contains("\"tables\""), "{catalog_before}");
+    assert_eq!(
+        catalog_before, catalog_after,
+        "the canonical catalog must be exactly as before"
     );
 }
 

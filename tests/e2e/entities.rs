@@ -24,9 +24,15 @@ async fn plan_against(db: &TestDb, desired: &Catalog) -> Plan {
     make_plan(&live.catalog, desired, &DiffOptions::default(), &[])
 }
 
+/// Applies the plan to `desired`, checks that a second plan is empty, then applies the plan's
+/// rollback, checks the tables are as they were, and goes forward again.
 async fn converge(db: &TestDb, desired: &Catalog) {
-    let plan = plan_against(db, desired).await;
     let mut conn = db.connect().await;
+    let start = postgres::introspect(&mut conn, &scope())
+        .await
+        .expect("introspect")
+        .catalog;
+    let plan = plan_against(db, desired).await;
     apply(&mut conn, &plan, &ApplyOptions::default())
         .await
         .expect("apply");
@@ -36,6 +42,39 @@ async fn converge(db: &TestDb, desired: &Catalog) {
         "second plan is not empty: {:#?}",
         again.steps
     );
+
+    let Some(back) = &plan.rollback else {
+        assert!(plan.is_empty(), "a non-empty plan without a rollback");
+        return;
+    };
+    apply(&mut conn, back, &ApplyOptions::default())
+        .await
+        .expect("apply the rollback");
+    let mut restored = postgres::introspect(&mut conn, &scope())
+        .await
+        .expect("introspect")
+        .catalog;
+    let mut start = start;
+    // Entities cover tables; compare what the rollback promises to restore.
+    restored.coverage = desired.coverage;
+    start.coverage = desired.coverage;
+    let residue = make_plan(&restored, &start, &DiffOptions::default(), &[]);
+    assert!(
+        residue.is_empty(),
+        "the rollback did not restore the start: {:#?}",
+        residue.steps
+    );
+    assert!(
+        restored.comparable().tables == start.comparable().tables,
+        "tables differ after the rollback"
+    );
+    apply(
+        &mut conn,
+        &plan_against(db, desired).await,
+        &ApplyOptions::default(),
+    )
+    .await
+    .expect("re-apply");
 }
 
 fn v1() -> EntitySet {
@@ -67,7 +106,7 @@ async fn an_edited_entity_plans_exactly_its_edit() {
         .iter()
         .map(|s| {
             (
-                s.kind.to_owned(),
+                s.kind.to_string(),
                 s.object.name.clone(),
                 s.detail.clone().unwrap_or_default(),
             )
@@ -159,12 +198,26 @@ postgres:
     let mut desired = v1_catalog.clone();
     pg.extend(&mut desired, &settings).expect("extend");
     let plan = plan_against(&db, &desired).await;
-    let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind).collect();
+    let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind.as_ref()).collect();
     assert_eq!(
         kinds,
         ["rename-table", "rename-enum-value"],
         "{:#?}",
         plan.steps
+    );
+    // The way back renames back; it never drops and re-creates.
+    let back = plan.rollback.as_deref().expect("a rollback");
+    let back_kinds: Vec<&str> = back.steps.iter().map(|s| s.kind.as_ref()).collect();
+    assert_eq!(
+        back_kinds,
+        ["rename-table", "rename-enum-value"],
+        "{:#?}",
+        back.steps
+    );
+    assert!(
+        back.steps[0].statements[0].ends_with("RENAME TO \"accounts\""),
+        "{:#?}",
+        back.steps
     );
     converge(&db, &desired).await;
     assert_eq!(

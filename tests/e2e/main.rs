@@ -8,6 +8,7 @@ mod entities;
 mod introspection;
 mod kinds;
 mod reference;
+mod safety;
 mod terminal;
 mod yaml_extras;
 

@@ -4,36 +4,52 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use std::path::Path;
+
 use differ::model::pg::Catalog;
-use differ::plan::{Allowed, HazardKind, Plan};
-use differ::postgres::apply::{ApplyError, ApplyOptions, apply};
-use differ::postgres::{self, DiffOptions, Scope};
+use differ::plan::{Allowed, HazardKind, Plan, Store};
+use differ::postgres::apply::{ApplyError, ApplyOptions, LockError, apply, lock_target};
+use differ::postgres::{self, DiffOptions, Online, Scope};
 use differ::redact::RedactedUrl;
 use differ::render::Mode;
+use differ::render::json::{self, SavedPlan};
 use sqlx::PgConnection;
 
-use super::{Live, render};
-use crate::args::{Cli, Format};
+use super::{Live, online, render};
+use crate::args::{ApplyArgs, Cli, Limits};
 use crate::failure::{Failure, exit};
 use crate::printer::Printer;
 
-pub(super) async fn run(
-    cli: &Cli,
-    printer: &mut Printer,
-    format: Format,
-    allow: &[String],
-    yes: bool,
-    lock_timeout: u64,
-) -> Result<u8, Failure> {
-    let allowed = parse_allowed(allow)?;
-    let lock_timeout = Duration::from_secs(lock_timeout);
+pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> Result<u8, Failure> {
+    let allowed = parse_allowed(&args.allow_hazard)?;
+    let saved = match &args.plan {
+        Some(path) => Some((path, read_saved(path)?)),
+        None => None,
+    };
     let mut live = Live::open(cli, printer).await?;
+    take_lock(
+        &mut live.conn,
+        &live.endpoint,
+        Duration::from_secs(args.limits.lock_wait),
+    )
+    .await?;
     let current = live.read(printer).await?;
-    let plan = live.plan(&current);
-    let cx = live.context(Mode::Plan, allowed.clone(), lock_timeout);
-    printer.out(&render(&plan, &cx, format, printer.color));
+    let (plan, expect, converge) = match &saved {
+        None => {
+            let plan = live.plan(&current, online(args.online)).await?;
+            let expect = plan
+                .fingerprints
+                .get(&Store::Postgres)
+                .map(|f| f.current.clone());
+            (plan, expect, Converge::Declaration)
+        }
+        Some((path, saved)) => check_saved(&live, &current.catalog, path, saved, args.rollback)?,
+    };
+    let limits = apply_options(&args.limits, live.search_path());
+    let cx = live.context(Mode::Plan, allowed.clone(), limits.lock_timeout);
+    printer.out(&render(&plan, &cx, args.output.format, printer.color));
     let scope = live.scope();
-    let diff = live.diff_options();
+    let diff = live.diff_options(online(args.online));
     let target = Target {
         conn: &mut live.conn,
         endpoint: &live.endpoint,
@@ -42,7 +58,135 @@ pub(super) async fn run(
         diff: &diff,
         warnings: &live.target.warnings,
     };
-    execute(printer, target, &plan, &allowed, yes, lock_timeout).await
+    execute(
+        printer, target, &plan, &allowed, args.yes, &limits, expect, converge,
+    )
+    .await
+}
+
+/// `ApplyOptions` from the command line.
+pub(super) fn apply_options(l: &Limits, search_path: Vec<String>) -> ApplyOptions {
+    let secs = |s: u64| (s > 0).then(|| Duration::from_secs(s));
+    ApplyOptions {
+        lock_timeout: Duration::from_secs(l.lock_timeout),
+        statement_timeout: secs(l.statement_timeout),
+        long_statement_timeout: secs(l.long_statement_timeout),
+        lock_retries: l.lock_retries,
+        retry_backoff: Duration::from_millis(500),
+        search_path,
+    }
+}
+
+/// One apply at a time per database.
+pub(super) async fn take_lock(
+    conn: &mut PgConnection,
+    endpoint: &RedactedUrl,
+    wait: Duration,
+) -> Result<(), Failure> {
+    lock_target(conn, wait).await.map_err(|e| {
+        let f = Failure::caused(format!("cannot apply to {endpoint}"), &e);
+        match e {
+            LockError::Busy { .. } => f.hint(if wait.is_zero() {
+                "wait for it to finish, or pass --lock-wait SECONDS to wait for it".to_owned()
+            } else {
+                format!(
+                    "it was still running after {} s; try again later",
+                    wait.as_secs()
+                )
+            }),
+            LockError::Query(_) => f,
+        }
+    })
+}
+
+fn read_saved(path: &Path) -> Result<SavedPlan, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::caused(format!("cannot read the saved plan {}", path.display()), &e)
+    })?;
+    json::parse(&text).map_err(|e| {
+        Failure::new(format!("{} is not a seadiff plan: {e}", path.display()))
+            .hint("save a plan with `seadiff plan --out FILE`")
+    })
+}
+
+/// Checks that a saved plan may run here and now; returns the steps to run, the live
+/// fingerprint they expect, and how to check the result.
+fn check_saved(
+    live: &Live,
+    current: &Catalog,
+    path: &Path,
+    saved: &SavedPlan,
+    rollback: bool,
+) -> Result<(Plan, Option<String>, Converge), Failure> {
+    let file = path.display();
+    let ours = env!("CARGO_PKG_VERSION");
+    if saved.tool_version != ours {
+        return Err(Failure::new(format!(
+            "{file} was made by seadiff {}, this is seadiff {ours}; nothing applied",
+            saved.tool_version
+        ))
+        .hint("make the plan again with this version (seadiff plan --out FILE)"));
+    }
+    let here = live.endpoint.to_string();
+    if let Some(there) = saved.targets.get(&Store::Postgres)
+        && *there != here
+    {
+        return Err(Failure::new(format!(
+            "{file} was made for {there}, not {here}; nothing applied"
+        ))
+        .hint("pass the same --database-url the plan was made with"));
+    }
+    let Some(fp) = saved.plan.fingerprints.get(&Store::Postgres) else {
+        return Err(Failure::new(format!(
+            "{file} has no Postgres fingerprint; nothing applied"
+        )));
+    };
+    let now = postgres::catalog_fingerprint(current);
+    let declared = postgres::catalog_fingerprint(&live.target.desired);
+    if rollback {
+        let forward = postgres::make_plan(
+            current,
+            &live.target.desired,
+            &live.diff_options(Online::Auto),
+            &[],
+        );
+        if declared != fp.desired || !forward.is_empty() {
+            return Err(Failure::new(format!(
+                "cannot roll back: {here} is not in the state {file} produces; nothing applied"
+            ))
+            .hint("a rollback runs right after its plan was applied, with the same entities and schema.yaml"));
+        }
+        let back = saved.plan.rollback.as_deref().cloned().unwrap_or_default();
+        return Ok((
+            back,
+            Some(now),
+            Converge::Skip("rolled back; `seadiff plan` shows the plan again"),
+        ));
+    }
+    if now != fp.current {
+        return Err(Failure::new(format!(
+            "stale plan: {here} changed since {file} was made; nothing applied"
+        ))
+        .detail(format!("  the plan expects {}", fp.current))
+        .detail(format!("  the database is  {now}"))
+        .hint("make and review a new plan (seadiff plan --out FILE)"));
+    }
+    let converge = if declared == fp.desired {
+        Converge::Declaration
+    } else {
+        Converge::Skip(
+            "the entities or schema.yaml changed since the plan was made; run `seadiff plan` to see what remains",
+        )
+    };
+    Ok((saved.plan.clone(), Some(now), converge))
+}
+
+/// What to check once the steps ran.
+pub(super) enum Converge {
+    /// The database must now match the declaration: a second plan is empty.
+    Declaration,
+    /// Nothing to check; say this instead.
+    Skip(&'static str),
 }
 
 /// The database a plan is applied to and the state it must reach.
@@ -56,30 +200,42 @@ pub(super) struct Target<'a> {
 }
 
 impl Target<'_> {
-    async fn plan_now(&mut self) -> Result<Plan, Failure> {
-        let live = postgres::introspect(self.conn, self.scope)
+    async fn read(&mut self) -> Result<Catalog, Failure> {
+        postgres::introspect(self.conn, self.scope)
             .await
+            .map(|live| live.catalog)
             .map_err(|e| {
                 Failure::caused(format!("cannot read the schema of {}", self.endpoint), &e)
-            })?;
+            })
+    }
+
+    async fn plan_now(&mut self) -> Result<Plan, Failure> {
+        let live = self.read().await?;
         Ok(postgres::make_plan(
-            &live.catalog,
+            &live,
             self.desired,
             self.diff,
             self.warnings,
         ))
     }
+
+    async fn fingerprint(&mut self) -> Result<String, Failure> {
+        Ok(postgres::catalog_fingerprint(&self.read().await?))
+    }
 }
 
-/// Refuses unallowed hazards, asks on a terminal (or needs `--yes`), applies, and checks that
-/// the target now matches.
+/// Refuses unallowed hazards, asks on a terminal (or needs `--yes`), applies, and checks the
+/// result.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn execute(
     printer: &Printer,
     mut target: Target<'_>,
     plan: &Plan,
     allowed: &Allowed,
     yes: bool,
-    lock_timeout: Duration,
+    opts: &ApplyOptions,
+    expect: Option<String>,
+    converge: Converge,
 ) -> Result<u8, Failure> {
     if plan.is_empty() {
         printer.info(&format!("{} is in sync; nothing to apply", target.endpoint));
@@ -102,7 +258,9 @@ pub(super) async fn execute(
             return Ok(exit::TROUBLE);
         }
         // The reviewer took time; make sure the plan still describes the database.
-        if target.plan_now().await?.fingerprints != plan.fingerprints {
+        if let Some(expect) = &expect
+            && target.fingerprint().await? != *expect
+        {
             return Err(Failure::new(
                 "the database changed while the plan was being reviewed; nothing applied",
             )
@@ -110,13 +268,7 @@ pub(super) async fn execute(
         }
     }
 
-    let search_path = target.diff.search_path.clone();
-    let opts = ApplyOptions {
-        lock_timeout,
-        statement_timeout: None,
-        search_path,
-    };
-    let report = apply(target.conn, plan, &opts)
+    let report = apply(target.conn, plan, opts)
         .await
         .map_err(|e| apply_failure(plan, &e))?;
     let n = report.executed.len();
@@ -126,7 +278,21 @@ pub(super) async fn execute(
         target.endpoint,
         report.elapsed.as_millis()
     ));
+    let ids = plan.step_ids();
+    for (i, attempts) in &report.retried {
+        printer.info(&format!(
+            "  {} hit the lock timeout {attempts} time{} and was retried",
+            ids[*i],
+            if *attempts == 1 { "" } else { "s" }
+        ));
+    }
 
+    let Converge::Declaration = converge else {
+        if let Converge::Skip(why) = converge {
+            printer.info(why);
+        }
+        return Ok(exit::OK);
+    };
     let remaining = target.plan_now().await?;
     if remaining.is_empty() {
         printer.info(&format!("{} now matches the declaration", target.endpoint));

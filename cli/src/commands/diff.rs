@@ -12,8 +12,8 @@ use differ::redact::RedactedUrl;
 use differ::render::{Context, Mode};
 use sqlx::PgConnection;
 
-use super::apply::{Target, execute, parse_allowed};
-use super::render;
+use super::apply::{Converge, Target, apply_options, execute, parse_allowed, take_lock};
+use super::{online, render};
 use crate::args::{Cli, DiffArgs};
 use crate::config;
 use crate::failure::{Failure, exit};
@@ -42,33 +42,51 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
     };
     for src in [&from, &to] {
         if let Source::Url(u) = src {
-            secret(printer, u);
+            printer.add_secret_url(u);
         }
     }
     if let Some(u) = &args.dev_url {
-        secret(printer, u);
+        printer.add_secret_url(u);
     }
-    let mut current = load(cli, printer, &from, &scope, args, timeout).await?;
-    let desired = load(cli, printer, &to, &scope, args, timeout).await?;
+    let mut current = load(cli, printer, &from, &scope, args, timeout, args.apply).await?;
+    let desired = load(cli, printer, &to, &scope, args, timeout, false).await?;
     restrict(&mut current.catalog, args);
     let mut desired_catalog = desired.catalog;
     restrict(&mut desired_catalog, args);
 
-    let opts = DiffOptions::default();
+    let opts = DiffOptions {
+        online: online(args.online),
+        lint: true,
+        ..DiffOptions::default()
+    };
     let warnings: Vec<String> = current
         .warnings
         .iter()
         .chain(&desired.warnings)
         .cloned()
         .collect();
-    let plan = postgres::make_plan(&current.catalog, &desired_catalog, &opts, &warnings);
+    // A live --from has data to look at: hazards and online DDL follow it.
+    let plan = match current.conn.as_mut() {
+        Some(conn) => postgres::probe_and_plan(
+            conn,
+            &current.catalog,
+            &desired_catalog,
+            opts.clone(),
+            &warnings,
+        )
+        .await
+        .map_err(|e| {
+            Failure::caused(format!("cannot look at the data in {}", from.display()), &e)
+        })?,
+        None => postgres::make_plan(&current.catalog, &desired_catalog, &opts, &warnings),
+    };
     let mut cx = Context::new(Mode::Plan);
     cx.targets.insert(
         Store::Postgres,
         format!("{} → {}", from.display(), to.display()),
     );
     cx.allowed = allowed.clone();
-    cx.lock_timeout_ms = u128::from(args.lock_timeout) * 1000;
+    cx.lock_timeout_ms = u128::from(args.limits.lock_timeout) * 1000;
     printer.out(&render(&plan, &cx, args.output.format, printer.color));
 
     if args.apply {
@@ -84,13 +102,20 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
             diff: &opts,
             warnings: &warnings,
         };
+        let expect = plan
+            .fingerprints
+            .get(&Store::Postgres)
+            .map(|f| f.current.clone());
+        let limits = apply_options(&args.limits, opts.search_path.clone());
         return execute(
             printer,
             target,
             &plan,
             &allowed,
             args.yes,
-            Duration::from_secs(args.lock_timeout),
+            &limits,
+            expect,
+            Converge::Declaration,
         )
         .await;
     }
@@ -99,17 +124,6 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
     } else {
         exit::OK
     })
-}
-
-fn secret(printer: &mut Printer, url: &str) {
-    if let Ok(u) = url::Url::parse(url)
-        && let Some(pw) = u.password()
-    {
-        printer.add_secret(pw);
-        if let Ok(decoded) = percent_encoding::percent_decode_str(pw).decode_utf8() {
-            printer.add_secret(&decoded);
-        }
-    }
 }
 
 fn restrict(c: &mut Catalog, args: &DiffArgs) {
@@ -129,6 +143,7 @@ async fn load(
     scope: &Scope,
     args: &DiffArgs,
     timeout: Duration,
+    lock: bool,
 ) -> Result<Side, Failure> {
     let side = |catalog| Side {
         catalog,
@@ -163,6 +178,14 @@ async fn load(
             let mut conn = postgres::connect(url, timeout)
                 .await
                 .map_err(|e| Failure::caused(format!("cannot read {endpoint}"), &e))?;
+            if lock {
+                take_lock(
+                    &mut conn,
+                    &endpoint,
+                    Duration::from_secs(args.limits.lock_wait),
+                )
+                .await?;
+            }
             let live = postgres::introspect(&mut conn, scope).await.map_err(|e| {
                 Failure::caused(format!("cannot read the schema of {endpoint}"), &e)
             })?;

@@ -14,7 +14,7 @@ use crate::printer::Printer;
 pub(super) async fn run(cli: &Cli, printer: &mut Printer, format: Format) -> Result<u8, Failure> {
     let mut live = Live::open(cli, printer).await?;
     let current = live.read(printer).await?;
-    let plan = live.plan(&current);
+    let plan = live.plan_blind(&current);
     let cx = live.context(Mode::Drift, Allowed::default(), Duration::from_secs(5));
     printer.out(&render(&plan, &cx, format, printer.color));
     Ok(if plan.is_empty() {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use differ::model::pg::{Catalog, KeyTarget};
-use differ::postgres::ddl;
+use differ::postgres;
 
 use super::Live;
 use crate::args::{Cli, InspectFormat};
@@ -29,7 +29,7 @@ pub(super) async fn run(
             s.push('\n');
             s
         }
-        InspectFormat::Sql => ddl::dump(&current.catalog)
+        InspectFormat::Sql => postgres::dump(&current.catalog)
             .into_iter()
             .map(|s| format!("{s};\n"))
             .collect(),

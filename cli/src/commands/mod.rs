@@ -6,16 +6,18 @@ mod diff;
 mod drift;
 mod inspect;
 mod plan;
+mod verify;
 
 use std::time::Duration;
 
 use differ::plan::{Allowed, Plan, Store};
-use differ::postgres::{self, DiffOptions, Introspection, Scope};
+use differ::postgres::probe::DataStats;
+use differ::postgres::{self, DiffOptions, Introspection, Online, Scope};
 use differ::redact::RedactedUrl;
 use differ::render::{self, Context, Mode};
 use sqlx::PgConnection;
 
-use crate::args::{Cli, Command, Format, StoreArg};
+use crate::args::{Cli, Command, Format, OnlineArgs, StoreArg};
 use crate::config::{self, PgTarget};
 use crate::failure::Failure;
 use crate::printer::Printer;
@@ -32,25 +34,8 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
         }
     }
     match &cli.command {
-        Command::Plan { output, exit_code } => {
-            plan::run(&cli, printer, output.format, *exit_code).await
-        }
-        Command::Apply {
-            output,
-            allow_hazard,
-            yes,
-            lock_timeout,
-        } => {
-            apply::run(
-                &cli,
-                printer,
-                output.format,
-                allow_hazard,
-                *yes,
-                *lock_timeout,
-            )
-            .await
-        }
+        Command::Plan(args) => plan::run(&cli, printer, args).await,
+        Command::Apply(args) => apply::run(&cli, printer, args).await,
         Command::Drift { output } => drift::run(&cli, printer, output.format).await,
         Command::Diff(args) => diff::run(&cli, printer, args).await,
         Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
@@ -80,14 +65,7 @@ impl Live {
             &config,
             cli.global.database_url.as_deref(),
         )?;
-        if let Ok(u) = url::Url::parse(&target.url)
-            && let Some(pw) = u.password()
-        {
-            printer.add_secret(pw);
-            if let Ok(decoded) = percent_encoding::percent_decode_str(pw).decode_utf8() {
-                printer.add_secret(&decoded);
-            }
-        }
+        printer.add_secret_url(&target.url);
         let endpoint = RedactedUrl::new(&target.url);
         printer.detail(&format!("connecting to {endpoint}"));
         let conn = postgres::connect(&target.url, Duration::from_secs(cli.global.connect_timeout))
@@ -113,9 +91,12 @@ impl Live {
         }
     }
 
-    pub(crate) fn diff_options(&self) -> DiffOptions {
+    pub(crate) fn diff_options(&self, online: Online) -> DiffOptions {
         DiffOptions {
             search_path: self.search_path(),
+            online,
+            stats: DataStats::default(),
+            lint: true,
         }
     }
 
@@ -150,13 +131,34 @@ impl Live {
         Ok(live)
     }
 
-    pub(crate) fn plan(&self, live: &Introspection) -> Plan {
+    /// The plan from `live`, without looking at the data (every existing table is assumed to
+    /// hold rows) and without online variants: the differences, for read-only reports (drift).
+    pub(crate) fn plan_blind(&self, live: &Introspection) -> Plan {
         postgres::make_plan(
             &live.catalog,
             &self.target.desired,
-            &self.diff_options(),
+            &self.diff_options(Online::Never),
             &self.target.warnings,
         )
+    }
+
+    /// The plan from `live`, after probing the data it touches: hazards and online DDL follow
+    /// what the tables hold.
+    pub(crate) async fn plan(
+        &mut self,
+        live: &Introspection,
+        online: Online,
+    ) -> Result<Plan, Failure> {
+        let opts = self.diff_options(online);
+        postgres::probe_and_plan(
+            &mut self.conn,
+            &live.catalog,
+            &self.target.desired,
+            opts,
+            &self.target.warnings,
+        )
+        .await
+        .map_err(|e| Failure::caused(format!("cannot look at the data in {}", self.endpoint), &e))
     }
 
     pub(crate) fn context(&self, mode: Mode, allowed: Allowed, lock_timeout: Duration) -> Context {
@@ -167,6 +169,17 @@ impl Live {
         cx.lock_timeout_ms = lock_timeout.as_millis();
         cx.search_path = self.search_path();
         cx
+    }
+}
+
+/// `--online` / `--no-online`, or the default (online for tables that hold rows).
+pub(crate) fn online(args: OnlineArgs) -> Online {
+    if args.online {
+        Online::Always
+    } else if args.no_online {
+        Online::Never
+    } else {
+        Online::Auto
     }
 }
 

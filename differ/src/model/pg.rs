@@ -239,6 +239,34 @@ impl ObjRef {
     pub fn qname(&self) -> QName {
         QName::new(self.schema.clone(), self.name.clone())
     }
+
+    /// `public.tasks.title`, for people.
+    pub fn display(&self) -> String {
+        let q = self.qname();
+        match &self.sub {
+            Some(s) => format!("{q}.{}", display_ident(s)),
+            None => q.to_string(),
+        }
+    }
+}
+
+impl ObjKind {
+    /// How people call the kind: `view`, `foreign key or check`, ...
+    pub fn noun(self) -> &'static str {
+        match self {
+            ObjKind::Type => "type",
+            ObjKind::Collation => "collation",
+            ObjKind::Sequence => "sequence",
+            ObjKind::Function => "function",
+            ObjKind::Table => "table",
+            ObjKind::Column => "column",
+            ObjKind::View => "view",
+            ObjKind::Index => "index",
+            ObjKind::Constraint => "constraint",
+            ObjKind::Trigger => "trigger",
+            ObjKind::Policy => "policy",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! into transactions by [`Plan::groups`]: consecutive transactional steps of one store share a
 //! transaction; a non-transactional step runs alone. Nothing here does I/O.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -145,7 +146,7 @@ impl Hazard {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ObjectRef {
     /// `table`, `column`, `index`, `foreign-key`, `enum`, ...
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     pub name: String,
 }
 
@@ -154,7 +155,7 @@ pub struct ObjectRef {
 pub struct Step {
     pub store: Store,
     /// Kebab-case step kind: `create-table`, `add-column`, `alter-column-type`, ...
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     pub op: Op,
     pub object: ObjectRef,
     /// What changes, for people: `character varying(100) → character varying(200)`.
@@ -164,6 +165,21 @@ pub struct Step {
     pub hazards: Vec<Hazard>,
     /// `false` for statements Postgres refuses inside a transaction block.
     pub transactional: bool,
+    /// Runs in a transaction of its own, committed before the next step: a new enum label
+    /// must be committed before anything uses it; a validation should not hold the locks of
+    /// earlier DDL while it scans.
+    pub isolated: bool,
+    /// What squawk's migration linter says about this step's SQL beyond our hazards.
+    /// Advisory: lints never block `apply`.
+    pub lints: Vec<Lint>,
+}
+
+/// A finding of squawk's migration linter (`rule` is its kebab-case rule name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lint {
+    pub rule: String,
+    pub message: String,
+    pub help: Option<String>,
 }
 
 impl Step {
@@ -210,6 +226,8 @@ pub struct Plan {
     pub steps: Vec<Step>,
     pub notices: Vec<Notice>,
     pub fingerprints: BTreeMap<Store, Fingerprint>,
+    /// The way back: the plan from the desired state to the current one.
+    pub rollback: Option<Box<Plan>>,
     /// What was compared, per store: `("table", 4)`, `("column", 26)`, ... so that "in sync"
     /// always says what it covers. See [`noun`].
     pub compared: BTreeMap<Store, Vec<(&'static str, usize)>>,
@@ -267,8 +285,14 @@ impl Plan {
     pub fn groups(&self) -> Vec<Group> {
         let mut groups: Vec<Group> = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
+            let alone = !step.transactional || step.isolated;
             match groups.last_mut() {
-                Some(g) if g.transactional && step.transactional && g.store == step.store => {
+                Some(g)
+                    if !alone
+                        && g.transactional
+                        && !self.steps[g.start].isolated
+                        && g.store == step.store =>
+                {
                     g.end = i + 1
                 }
                 _ => groups.push(Group {
@@ -283,10 +307,18 @@ impl Plan {
     }
 
     /// Steps as a person counts changes: dropping and re-creating the same object (a rebuilt
-    /// index, a foreign key with new actions) is one change to that object.
+    /// index, a foreign key with new actions) is one change to that object, and so are the
+    /// parts of one online change (build an index concurrently, then attach it).
     pub fn changes(&self) -> Vec<Change> {
         let mut changes: Vec<Change> = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
+            if let Some(c) = changes.iter_mut().find(|c| {
+                let first = &self.steps[c.steps[0]];
+                first.object == step.object && first.kind == step.kind && first.op == step.op
+            }) {
+                c.steps.push(i);
+                continue;
+            }
             if step.op == Op::Create
                 && let Some(c) = changes.iter_mut().find(|c| {
                     c.op == Op::Drop
@@ -359,8 +391,8 @@ pub struct Summary {
     pub unmanaged: usize,
 }
 
-/// Which hazards `apply` may run: those given with `--allow-hazard`, plus the ones this build
-/// treats as advisory (shown, never blocking).
+/// Which hazards `apply` may run: those given with `--allow-hazard`. Every hazard blocks
+/// unless allowed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Allowed {
     pub all: bool,
@@ -368,11 +400,8 @@ pub struct Allowed {
 }
 
 impl Allowed {
-    /// Hazards that block `apply` unless allowed.
-    pub const BLOCKING: [HazardKind; 1] = [HazardKind::DataLoss];
-
     pub fn allows(&self, kind: HazardKind) -> bool {
-        self.all || self.kinds.contains(&kind) || !Self::BLOCKING.contains(&kind)
+        self.all || self.kinds.contains(&kind)
     }
 }
 
@@ -381,18 +410,22 @@ mod tests {
     use super::*;
 
     fn step(op: Op, transactional: bool) -> Step {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Step {
             store: Store::Postgres,
-            kind: "x",
+            kind: "x".into(),
             op,
             object: ObjectRef {
-                kind: "table",
-                name: "t".into(),
+                kind: "table".into(),
+                name: format!("t{n}"),
             },
             detail: None,
             statements: vec![],
             hazards: vec![],
             transactional,
+            isolated: false,
+            lints: Vec::new(),
         }
     }
 
@@ -434,12 +467,22 @@ mod tests {
         };
         assert_eq!(
             plan.blocked(&Allowed::default()),
-            vec![(0, vec![HazardKind::DataLoss])]
+            vec![(
+                0,
+                vec![HazardKind::DataLoss, HazardKind::AccessExclusiveLock]
+            )]
+        );
+        assert_eq!(
+            plan.blocked(&Allowed {
+                all: false,
+                kinds: vec![HazardKind::DataLoss]
+            }),
+            vec![(0, vec![HazardKind::AccessExclusiveLock])]
         );
         assert!(
             plan.blocked(&Allowed {
                 all: false,
-                kinds: vec![HazardKind::DataLoss]
+                kinds: vec![HazardKind::DataLoss, HazardKind::AccessExclusiveLock]
             })
             .is_empty()
         );

@@ -2,9 +2,9 @@
 
 use super::ident::{quote_ident, quote_literal, quote_qname};
 use crate::model::pg::{
-    Catalog, Check, ColType, Collation, Column, Composite, Deferrable, Domain, EnumType, Extension,
-    ForeignKey, Index, KeyTarget, Policy, PrimaryKey, QName, SeqOptions, Sequence, Table, Unique,
-    View,
+    Check, ColType, Collation, Column, Composite, Deferrable, Domain, EnumType, Extension,
+    ForeignKey, Index, IndexKey, KeyTarget, Policy, PrimaryKey, QName, SeqOptions, Sequence, Table,
+    Unique, View,
 };
 
 pub fn col_type(t: &ColType) -> String {
@@ -91,6 +91,31 @@ pub fn unique_clause(name: &str, u: &Unique) -> String {
         },
         column_list(&u.columns),
         deferrable(u.deferrable)
+    )
+}
+
+/// The unique index a primary key or unique constraint is built on, for building it
+/// concurrently and attaching it with [`using_index`].
+pub fn key_index(columns: &[String], nulls_not_distinct: bool) -> Index {
+    Index {
+        unique: true,
+        method: "btree".to_owned(),
+        keys: columns.iter().map(IndexKey::column).collect(),
+        include: Vec::new(),
+        predicate: None,
+        nulls_not_distinct,
+        valid: true,
+        comment: None,
+    }
+}
+
+/// `CONSTRAINT name PRIMARY KEY USING INDEX name`: turns an index built beforehand into a key.
+pub fn using_index(constraint: &str, name: &str, d: Deferrable) -> String {
+    format!(
+        "CONSTRAINT {} {constraint} USING INDEX {}{}",
+        quote_ident(name),
+        quote_ident(name),
+        deferrable(d)
     )
 }
 
@@ -462,49 +487,6 @@ pub fn view_comments(q: &QName, v: &View) -> Vec<String> {
             out.push(comment(
                 &format!("COLUMN {}.{}", quote_qname(q), quote_ident(&col.name)),
                 Some(c),
-            ));
-        }
-    }
-    out
-}
-
-/// The whole catalog as a runnable script, for `inspect --format sql`.
-pub fn dump(c: &Catalog) -> Vec<String> {
-    let mut out = Vec::new();
-    for (name, s) in &c.schemas {
-        out.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(name)));
-        if s.comment.is_some() {
-            out.push(comment(
-                &format!("SCHEMA {}", quote_ident(name)),
-                s.comment.as_deref(),
-            ));
-        }
-    }
-    for (name, e) in &c.extensions {
-        out.push(create_extension(name, e));
-    }
-    for (q, e) in &c.enums {
-        out.push(create_enum(q, e));
-        if e.comment.is_some() {
-            out.push(comment(
-                &format!("TYPE {}", quote_qname(q)),
-                e.comment.as_deref(),
-            ));
-        }
-    }
-    for (q, t) in &c.tables {
-        out.push(create_table(q, t));
-        for (name, ix) in &t.indexes {
-            out.push(create_index(q, name, ix, false));
-        }
-        out.extend(table_comments(q, t));
-    }
-    for (q, t) in &c.tables {
-        for (name, fk) in &t.foreign_keys {
-            out.push(format!(
-                "ALTER TABLE {} ADD {}",
-                quote_qname(q),
-                foreign_key_clause(name, fk, false)
             ));
         }
     }

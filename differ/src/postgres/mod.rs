@@ -7,10 +7,15 @@ pub mod ddl;
 pub mod diff;
 pub mod ident;
 pub mod introspect;
+pub mod lint;
 pub mod normalize;
+pub mod probe;
+pub mod rollback;
+pub mod scratch;
 pub mod script;
 pub mod source;
 pub mod types;
+pub mod verify;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -22,7 +27,7 @@ use crate::model::pg::{Catalog, FunctionKind, Unmanaged};
 use crate::plan::{Fingerprint, Notice, NoticeKind, Plan, Store, fingerprint};
 use crate::redact::RedactedUrl;
 
-pub use diff::{DiffOptions, diff};
+pub use diff::{DiffOptions, Online, diff};
 pub use introspect::{Introspection, Scope, introspect};
 
 /// The oldest server this build supports (`server_version_num`).
@@ -98,13 +103,50 @@ fn url_error_reason(e: &sqlx::Error) -> String {
     }
 }
 
-/// The plan for one database: the diff plus what the plan must say besides its steps.
+/// How long an exact row count before a drop may take before the planner's estimate is used.
+pub const COUNT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Looks at the live data the plan would touch (which tables hold rows, how many rows or
+/// values a drop loses), then plans with what it found: hazards and online DDL follow the
+/// data.
+pub async fn probe_and_plan(
+    conn: &mut PgConnection,
+    current: &Catalog,
+    desired: &Catalog,
+    mut opts: DiffOptions,
+    warnings: &[String],
+) -> Result<Plan, PgError> {
+    let touched = diff::touched(current, desired, &opts);
+    opts.stats = probe::probe(conn, &touched, COUNT_TIMEOUT).await?;
+    Ok(make_plan(current, desired, &opts, warnings))
+}
+
+/// The plan for one database: the diff plus what the plan must say besides its steps, and its
+/// rollback plan.
 pub fn make_plan(
     current: &Catalog,
     desired: &Catalog,
     opts: &DiffOptions,
     warnings: &[String],
 ) -> Plan {
+    let mut plan = one_way(current, desired, opts, warnings);
+    if !plan.is_empty() {
+        let (from, to) = rollback::reverse_states(current, desired);
+        let mut back = one_way(&from, &to, opts, &[]);
+        back.notices.retain(|n| n.kind != NoticeKind::Unmanaged);
+        rollback::mark_irreversible(&plan, &mut back);
+        if opts.lint {
+            lint::annotate(&mut back);
+        }
+        plan.rollback = Some(Box::new(back));
+    }
+    if opts.lint {
+        lint::annotate(&mut plan);
+    }
+    plan
+}
+
+fn one_way(current: &Catalog, desired: &Catalog, opts: &DiffOptions, warnings: &[String]) -> Plan {
     let (steps, order_warnings) = diff::diff_with_warnings(current, desired, opts);
     let mut unmanaged = current.unmanaged.clone();
     if !desired.coverage.full() {
@@ -138,6 +180,25 @@ pub fn make_plan(
         },
     );
     plan
+}
+
+/// The statements that create `c` in a fresh database (where `public` exists), in dependency
+/// order: the plan from nothing to `c`, so every kind seadiff manages is included.
+pub fn dump(c: &Catalog) -> Vec<String> {
+    let mut empty = Catalog::default();
+    if c.schemas.contains_key("public") {
+        empty
+            .schemas
+            .insert("public".to_owned(), crate::model::pg::SchemaDef::default());
+    }
+    let opts = DiffOptions {
+        online: Online::Never,
+        ..DiffOptions::default()
+    };
+    diff(&empty, c, &opts)
+        .into_iter()
+        .flat_map(|s| s.statements)
+        .collect()
 }
 
 /// Objects of kinds that entities and `schema.yaml` cannot declare: they are listed, never

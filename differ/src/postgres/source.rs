@@ -7,14 +7,13 @@
 //! server binaries (`cluster.rs`, removed when done).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use super::cluster::{Auth, ClusterError, TempCluster};
-use super::ident::quote_ident;
-use super::{PgError, Scope, annotations, connect, introspect, script};
+use super::cluster::ClusterError;
+use super::scratch::{Scratch, ScratchError};
+use super::{PgError, Scope, annotations, introspect, script};
 use crate::model::pg::Catalog;
 use crate::redact::RedactedUrl;
 
@@ -131,58 +130,23 @@ pub async fn load_sql(
         path: path.to_owned(),
         source,
     })?;
-    match dev_url {
-        Some(url) => load_on_dev(path, &text, url, scope, timeout).await,
-        None => {
-            let cluster =
-                TempCluster::start(Auth::Trust).map_err(|source| SourceError::Cluster {
-                    path: path.to_owned(),
-                    source,
-                })?;
-            let mut conn = connect(&cluster.url("postgres"), timeout).await?;
-            let result = run_and_read(path, &text, &mut conn, scope).await;
-            let _ = conn.close().await;
-            drop(cluster);
-            result
-        }
-    }
-}
-
-async fn load_on_dev(
-    path: &Path,
-    text: &str,
-    dev_url: &str,
-    scope: &Scope,
-    timeout: Duration,
-) -> Result<Catalog, SourceError> {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let name = format!(
-        "seadiff_scratch_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut admin = connect(dev_url, timeout).await?;
-    let create = format!("CREATE DATABASE {}", quote_ident(&name));
-    sqlx::raw_sql(AssertSqlSafe(create))
-        .execute(&mut admin)
+    let scratch = Scratch::create(dev_url, timeout)
         .await
-        .map_err(|e| PgError::Query {
-            what: "create a scratch database on the dev server",
-            source: e,
+        .map_err(|e| match e {
+            ScratchError::Cluster(source) => SourceError::Cluster {
+                path: path.to_owned(),
+                source,
+            },
+            ScratchError::Pg(e) => SourceError::Pg(e),
         })?;
-    let scratch_url = with_database(dev_url, &name);
     let result = async {
-        let mut conn = connect(&scratch_url, timeout).await?;
-        let r = run_and_read(path, text, &mut conn, scope).await;
+        let mut conn = scratch.connect().await?;
+        let r = run_and_read(path, &text, &mut conn, scope).await;
         let _ = conn.close().await;
         r
     }
     .await;
-    let drop = format!(
-        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-        quote_ident(&name)
-    );
-    let _ = sqlx::raw_sql(AssertSqlSafe(drop)).execute(&mut admin).await;
+    scratch.close().await;
     result
 }
 
@@ -247,17 +211,6 @@ fn line_col(text: &str, pos: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// `url` with its database replaced by `database`.
-fn with_database(url: &str, database: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            u.set_path(&format!("/{database}"));
-            u.to_string()
-        }
-        Err(_) => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,9 +248,5 @@ mod tests {
             r#"{"format_version": 1, "kind": "postgres-catalog", "catalog": {"schemas": {}, "extensions": {}, "enums": [], "tables": []}}"#,
         );
         assert_eq!(c, Ok(Catalog::default()));
-        assert!(
-            with_database("postgres://u:p@h:5/db?sslmode=disable", "x")
-                .ends_with("/x?sslmode=disable")
-        );
     }
 }

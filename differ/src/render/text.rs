@@ -14,30 +14,74 @@ struct Row<'a> {
     name: &'a str,
     detail: Option<String>,
     steps: Vec<usize>,
+    /// Index into `Plan::groups`.
+    group: usize,
 }
 
-fn rows<'a>(plan: &'a Plan, store: Store) -> Vec<Row<'a>> {
-    plan.changes()
-        .into_iter()
-        .filter(|c| plan.steps[c.steps[0]].store == store)
-        .map(|c| {
-            let first = &plan.steps[c.steps[0]];
+/// A row per change. In a plan, a change whose steps run in different transactions (an index
+/// built concurrently, then attached as a key) shows a row per step, so every boundary is
+/// visible.
+fn rows<'a>(plan: &'a Plan, store: Store, mode: Mode) -> Vec<Row<'a>> {
+    let mut group_of = vec![0; plan.steps.len()];
+    for (n, g) in plan.groups().iter().enumerate() {
+        for slot in &mut group_of[g.start..g.end] {
+            *slot = n;
+        }
+    }
+    let mut rows: Vec<Row<'a>> = Vec::new();
+    for c in plan.changes() {
+        let first = &plan.steps[c.steps[0]];
+        if first.store != store {
+            continue;
+        }
+        if mode == Mode::Drift || c.steps.iter().all(|&i| group_of[i] == group_of[c.steps[0]]) {
             let detail = match c.steps.get(1).map(|&i| &plan.steps[i]) {
                 None => first.detail.clone(),
+                Some(second) if second.kind == first.kind && second.op == first.op => {
+                    first.detail.clone()
+                }
                 Some(second) => match (&first.detail, &second.detail) {
                     (Some(a), Some(b)) if a != b => Some(format!("{a} → {b}")),
                     (_, b) => b.as_ref().map(|b| format!("rebuilt: {b}")),
                 },
             };
-            Row {
+            rows.push(Row {
                 op: c.op,
-                kind: first.object.kind,
+                kind: &first.object.kind,
                 name: &first.object.name,
                 detail,
+                group: group_of[c.steps[0]],
                 steps: c.steps,
+            });
+        } else {
+            for &i in &c.steps {
+                let s = &plan.steps[i];
+                rows.push(Row {
+                    op: s.op,
+                    kind: &s.object.kind,
+                    name: &s.object.name,
+                    detail: s.detail.clone(),
+                    steps: vec![i],
+                    group: group_of[i],
+                });
             }
-        })
-        .collect()
+        }
+    }
+    rows.sort_by_key(|r| r.steps[0]);
+    rows
+}
+
+/// The line that opens a group when a store's plan has more than one.
+fn group_header(plan: &Plan, g: &crate::plan::Group, n: usize, total: usize) -> String {
+    let what = if !g.transactional {
+        "outside a transaction: stays applied if a later step fails".to_owned()
+    } else if plan.steps[g.start].isolated {
+        "in a transaction of its own, committed before the next step".to_owned()
+    } else {
+        let steps = g.end - g.start;
+        format!("in one transaction ({steps} step{})", plural(steps))
+    };
+    format!("── {n}/{total} {what}")
 }
 
 struct Paint {
@@ -80,13 +124,20 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
     let mut blocked_total = 0;
     for store in stores(plan, cx) {
         let target = cx.targets.get(&store).map(String::as_str).unwrap_or("");
-        let rows = rows(plan, store);
+        let rows = rows(plan, store, cx.mode);
         let status = match (rows.is_empty(), cx.mode) {
             (true, _) => match plan.compared.get(&store) {
                 Some(counts) => format!("in sync ({})", compared_list(counts)),
                 None => "in sync".to_owned(),
             },
-            (false, Mode::Plan) => format!("{} change{}", rows.len(), plural(rows.len())),
+            (false, Mode::Plan) => {
+                let n = plan
+                    .changes()
+                    .iter()
+                    .filter(|c| plan.steps[c.steps[0]].store == store)
+                    .count();
+                format!("{n} change{}", plural(n))
+            }
             (false, Mode::Drift) => {
                 format!("drifted, {} difference{}", rows.len(), plural(rows.len()))
             }
@@ -105,7 +156,30 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
             .max()
             .unwrap_or(0)
             .min(48);
+        let groups: Vec<crate::plan::Group> = plan.groups();
+        let store_groups: Vec<usize> = (0..groups.len())
+            .filter(|&n| groups[n].store == store)
+            .collect();
+        let mut shown_group = None;
         for row in &rows {
+            if cx.mode == Mode::Plan && store_groups.len() > 1 && shown_group != Some(row.group) {
+                shown_group = Some(row.group);
+                let n = store_groups
+                    .iter()
+                    .position(|&g| g == row.group)
+                    .unwrap_or(0)
+                    + 1;
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    paint.dim(&group_header(
+                        plan,
+                        &groups[row.group],
+                        n,
+                        store_groups.len()
+                    ))
+                );
+            }
             let lead = match cx.mode {
                 Mode::Plan => format!("{}", row.op.glyph()),
                 Mode::Drift => format!("{:<10}", row.op.drift_word()),
@@ -166,9 +240,48 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
                         paint.dim(&h.why)
                     );
                 }
+                for l in &plan.steps[i].lints {
+                    let _ = writeln!(
+                        out,
+                        "      {} {}",
+                        paint.dim(&format!("squawk {}:", l.rule)),
+                        paint.dim(&l.message)
+                    );
+                }
             }
         }
         notices(&mut out, plan, store, &paint);
+    }
+    if cx.mode == Mode::Plan
+        && let Some(back) = &plan.rollback
+    {
+        let undone = back
+            .notices
+            .iter()
+            .filter(|n| n.kind == NoticeKind::Warning && n.message.starts_with("not undone"))
+            .count();
+        let _ = write!(
+            out,
+            "\n{} {} step{}",
+            paint.bold("rollback:"),
+            back.steps.len(),
+            plural(back.steps.len())
+        );
+        if undone > 0 {
+            let _ = write!(
+                out,
+                "; {undone} change{} cannot be fully undone:",
+                plural(undone)
+            );
+        }
+        out.push('\n');
+        for n in back
+            .notices
+            .iter()
+            .filter(|n| n.kind == NoticeKind::Warning)
+        {
+            let _ = writeln!(out, "  {}", paint.dim(&n.message));
+        }
     }
     out.push('\n');
     out.push_str(&summary_line(plan, cx, blocked_total));
@@ -225,6 +338,15 @@ pub fn summary_line(plan: &Plan, cx: &Context, blocked: usize) -> String {
             let _ = write!(h, ", {blocked} blocked");
         }
         parts.push(h);
+        if cx.mode == Mode::Plan {
+            let groups = plan.groups();
+            let outside = groups.iter().filter(|g| !g.transactional).count();
+            parts.push(match (groups.len(), outside) {
+                (1, 0) => "1 transaction".to_owned(),
+                (n, 0) => format!("{n} transactions"),
+                (n, o) => format!("{n} phases, {o} outside a transaction"),
+            });
+        }
     }
     if s.unmanaged > 0 {
         parts.push(format!(
@@ -262,16 +384,18 @@ mod tests {
     fn step(op: Op, kind: &'static str, name: &str, detail: &str) -> Step {
         Step {
             store: Store::Postgres,
-            kind: "x",
+            kind: "x".into(),
             op,
             object: ObjectRef {
-                kind,
+                kind: kind.into(),
                 name: name.into(),
             },
             detail: Some(detail.into()),
             statements: vec![],
             hazards: vec![],
             transactional: true,
+            isolated: false,
+            lints: Vec::new(),
         }
     }
 
@@ -312,7 +436,7 @@ mod tests {
                   data-loss: drops the column and every value in it
               + table        public.users         3 columns
 
-            1 to add, 1 to change, 1 to drop · 1 hazard, 1 blocked
+            1 to add, 1 to change, 1 to drop · 1 hazard, 1 blocked · 1 transaction
         "#]]
         .assert_eq(&text);
         let mut drift = cx.clone();

@@ -28,21 +28,92 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::normalize::{Ctx, same_expr};
+use super::probe::{DataStats, Touched};
 use crate::model::pg::{Catalog, Collation, ObjKind, ObjRef, QName, display_ident};
 use crate::plan::{Hazard, HazardKind, ObjectRef, Op, Step, Store};
 
-/// How expressions are compared: schemas on this search path may be left unqualified.
+/// The data-loss reason of a drop the probe found empty: nothing is lost but the structure,
+/// which a rollback restores.
+pub const DROPS_EMPTY_TABLE: &str = "drops the table (it holds no rows)";
+pub const DROPS_EMPTY_COLUMN: &str = "drops the column (it holds no values)";
+
+/// How the plan is made.
 #[derive(Debug, Clone)]
 pub struct DiffOptions {
+    /// Schemas that may be left unqualified in expressions.
     pub search_path: Vec<String>,
+    /// When to use the online variants of DDL (concurrent index builds, `NOT VALID` + `VALIDATE`).
+    pub online: Online,
+    /// What the live data says (from `probe`); decides hazards and `Online::Auto`.
+    pub stats: DataStats,
+    /// Run squawk's linter over the plan and attach its findings to the steps.
+    pub lint: bool,
 }
 
 impl Default for DiffOptions {
     fn default() -> Self {
         DiffOptions {
             search_path: vec!["public".to_owned()],
+            online: Online::Auto,
+            stats: DataStats::default(),
+            lint: false,
         }
     }
+}
+
+/// Online DDL keeps tables readable and writable while a change runs, at the cost of more
+/// steps, some of them outside a transaction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Online {
+    /// For tables that hold rows.
+    #[default]
+    Auto,
+    /// For every existing table.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The tables a plan from `current` to `desired` touches, and what it drops: what `probe`
+/// should look at before the real plan is made.
+pub fn touched(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Touched {
+    let p = planner(current, desired, opts);
+    let mut t = Touched::default();
+    let touches = |o: &ObjRef| match o.kind {
+        ObjKind::Table
+        | ObjKind::Column
+        | ObjKind::Constraint
+        | ObjKind::Trigger
+        | ObjKind::Policy => Some(o.qname()),
+        _ => None,
+    };
+    for e in &p.entries {
+        for o in e.provides.iter().chain(&e.removes).chain(&e.needs) {
+            if let Some(q) = touches(o)
+                && current.tables.contains_key(&q)
+            {
+                t.tables.insert(q);
+            }
+        }
+        if e.step.kind == "drop-table" {
+            t.dropped_tables.extend(
+                e.removes
+                    .iter()
+                    .filter(|o| o.kind == ObjKind::Table)
+                    .map(ObjRef::qname),
+            );
+        }
+        if e.step.kind == "drop-column" {
+            t.dropped_columns.extend(
+                e.removes
+                    .iter()
+                    .filter(|o| o.kind == ObjKind::Column)
+                    .filter_map(|o| Some((o.qname(), o.sub.clone()?))),
+            );
+        }
+    }
+    t.tables.retain(|q| !t.dropped_tables.contains(q));
+    t
 }
 
 /// Tie-breaking order among steps whose dependencies allow either order: drops first (so names
@@ -124,7 +195,14 @@ pub fn diff_with_warnings(
     desired: &Catalog,
     opts: &DiffOptions,
 ) -> (Vec<Step>, Vec<String>) {
+    let p = planner(current, desired, opts);
+    order::order(p.entries, current, desired)
+}
+
+/// Runs the planner: every step, unordered.
+fn planner<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &'a DiffOptions) -> Planner<'a> {
     let mut p = Planner {
+        opts,
         cur: current,
         des: desired,
         ctx: Ctx {
@@ -132,10 +210,11 @@ pub fn diff_with_warnings(
         },
         entries: Vec::new(),
         rebuild: BTreeSet::new(),
+        carried: BTreeSet::new(),
         renamed_tables: BTreeMap::new(),
     };
     p.renamed_tables = p.table_renames();
-    p.rebuild = p.rebuilds();
+    (p.rebuild, p.carried) = p.rebuilds();
     p.schemas();
     p.extensions();
     p.enums();
@@ -149,17 +228,24 @@ pub fn diff_with_warnings(
     p.tables();
     if desired.coverage.full() {
         p.views();
+    } else {
+        p.carry_views();
     }
-    order::order(p.entries, current, desired)
+    p.unmanaged_dependents();
+    p
 }
 
 struct Planner<'a> {
+    opts: &'a DiffOptions,
     cur: &'a Catalog,
     des: &'a Catalog,
     ctx: Ctx,
     entries: Vec<Entry>,
     /// Objects present on both sides that must be dropped and re-created anyway.
     rebuild: BTreeSet<ObjRef>,
+    /// Views the declaration does not cover that sit on something the plan changes: dropped
+    /// and re-created unchanged around the change.
+    carried: BTreeSet<ObjRef>,
     /// Current table → its desired name, for declared renames.
     renamed_tables: BTreeMap<QName, QName>,
 }
@@ -167,16 +253,18 @@ struct Planner<'a> {
 fn step(kind: &'static str, op: Op, object_kind: &'static str, name: String) -> Step {
     Step {
         store: Store::Postgres,
-        kind,
+        kind: kind.into(),
         op,
         object: ObjectRef {
-            kind: object_kind,
+            kind: object_kind.into(),
             name,
         },
         detail: None,
         statements: Vec::new(),
         hazards: Vec::new(),
         transactional: true,
+        isolated: false,
+        lints: Vec::new(),
     }
 }
 
@@ -193,6 +281,26 @@ impl Step {
 
     fn hazard(mut self, kind: HazardKind, why: impl Into<String>) -> Self {
         self.hazards.push(Hazard::new(kind, why));
+        self
+    }
+
+    /// A hazard that only matters when `real` (e.g. the table holds rows).
+    fn hazard_if(self, real: bool, kind: HazardKind, why: impl Into<String>) -> Self {
+        if real { self.hazard(kind, why) } else { self }
+    }
+
+    /// Runs outside any transaction block.
+    fn outside_transaction(mut self) -> Self {
+        self.transactional = false;
+        self.hazard(
+            HazardKind::NonTransactional,
+            "runs outside a transaction: if a later step fails, this one stays applied",
+        )
+    }
+
+    /// Commits on its own before the next step.
+    fn isolated(mut self) -> Self {
+        self.isolated = true;
         self
     }
 
@@ -232,6 +340,25 @@ impl Planner<'_> {
         }
     }
 
+    /// Whether the existing table `q` may hold rows. Tables this plan creates hold none.
+    fn has_rows(&self, q: &QName) -> bool {
+        self.cur.tables.contains_key(q) && self.opts.stats.has_rows(q)
+    }
+
+    /// Whether changes to the existing table `q` use online DDL.
+    fn online(&self, q: &QName) -> bool {
+        // Partitioned tables support neither concurrent index builds nor `NOT VALID` keys.
+        self.cur
+            .tables
+            .get(q)
+            .is_some_and(|t| t.partition_by.is_none())
+            && match self.opts.online {
+                Online::Always => true,
+                Online::Never => false,
+                Online::Auto => self.has_rows(q),
+            }
+    }
+
     /// Whether `obj` must be dropped and re-created although it is unchanged.
     fn rebuilt(&self, obj: &ObjRef) -> bool {
         self.rebuild.contains(obj)
@@ -245,7 +372,7 @@ impl Planner<'_> {
     /// Objects present on both sides that depend, directly or through other such objects, on
     /// something this plan drops, replaces or retypes. Columns are never rebuilt (that would
     /// lose data), but what depends on a retyped column is.
-    fn rebuilds(&self) -> BTreeSet<ObjRef> {
+    fn rebuilds(&self) -> (BTreeSet<ObjRef>, BTreeSet<ObjRef>) {
         let seeds = self.changed_objects();
         let mut reverse: BTreeMap<&ObjRef, Vec<&ObjRef>> = BTreeMap::new();
         for (obj, deps) in &self.cur.depends {
@@ -264,6 +391,7 @@ impl Planner<'_> {
             }
         }
         let mut rebuild = BTreeSet::new();
+        let mut carried = BTreeSet::new();
         // Foreign keys over a changed key or a retyped column on either side, whether or not
         // the catalog recorded that dependency (a desired side built from entities has none).
         for (q, t) in &self.cur.tables {
@@ -314,10 +442,114 @@ impl Planner<'_> {
                 } else if self.exists_in_desired(dep) && dep.kind != ObjKind::Table {
                     rebuild.insert(dep.clone());
                     queue.push(dep.clone());
+                } else if self.carriable(dep) {
+                    carried.insert(dep.clone());
+                    queue.push(dep.clone());
                 }
             }
         }
-        rebuild
+        (rebuild, carried)
+    }
+
+    /// Whether `obj`, a view the declaration does not cover, can be dropped and re-created
+    /// unchanged around the changes under it: everything it depends on is still there after
+    /// the plan.
+    fn carriable(&self, obj: &ObjRef) -> bool {
+        obj.kind == ObjKind::View
+            && !self.des.coverage.full()
+            && self.cur.views.contains_key(&obj.qname())
+            && self.cur.dependencies(obj).all(|d| {
+                let covered = match d.kind {
+                    ObjKind::Table | ObjKind::Column | ObjKind::Constraint | ObjKind::Index => true,
+                    ObjKind::Type => self.cur.enums.contains_key(&d.qname()),
+                    _ => false,
+                };
+                !covered || self.exists_in_desired(d)
+            })
+    }
+
+    /// Marks steps that drop or retype something an object outside the plan depends on: a
+    /// view the entities do not declare, a foreign key from an ignored table. Postgres refuses
+    /// such a step (and `CASCADE` would drop the dependent silently), so the plan says so.
+    /// Indexes and constraints of the same table are exempt: Postgres drops or rebuilds those
+    /// along with the column.
+    fn unmanaged_dependents(&mut self) {
+        let mut reverse: BTreeMap<ObjRef, Vec<&ObjRef>> = BTreeMap::new();
+        for (obj, deps) in &self.cur.depends {
+            for d in deps {
+                reverse.entry(d.clone()).or_default().push(obj);
+                if d.kind == ObjKind::Column {
+                    reverse
+                        .entry(ObjRef::new(ObjKind::Table, &d.qname()))
+                        .or_default()
+                        .push(obj);
+                }
+            }
+        }
+        let removed: BTreeSet<&ObjRef> = self.entries.iter().flat_map(|e| &e.removes).collect();
+        let dropped_tables: BTreeSet<QName> = removed
+            .iter()
+            .filter(|o| o.kind == ObjKind::Table)
+            .map(|o| o.qname())
+            .collect();
+        let mut index_owner: BTreeMap<QName, QName> = BTreeMap::new();
+        for (q, t) in &self.cur.tables {
+            let names = t
+                .indexes
+                .keys()
+                .chain(t.uniques.keys())
+                .chain(t.excludes.keys())
+                .chain(t.primary_key.as_ref().map(|pk| &pk.name));
+            for n in names {
+                index_owner.insert(QName::new(q.schema.clone(), n.clone()), q.clone());
+            }
+        }
+        let owner = |o: &ObjRef| -> Option<QName> {
+            match o.kind {
+                ObjKind::Column
+                | ObjKind::Constraint
+                | ObjKind::Trigger
+                | ObjKind::Policy
+                | ObjKind::Table => Some(o.qname()),
+                ObjKind::Index => index_owner.get(&o.qname()).cloned(),
+                _ => None,
+            }
+        };
+        let mut found: Vec<(usize, Vec<String>)> = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let retyped = e.step.kind == "alter-column-type";
+            let affected = e.removes.iter().chain(
+                e.provides
+                    .iter()
+                    .filter(|o| retyped && o.kind == ObjKind::Column),
+            );
+            let mut names = Vec::new();
+            for o in affected {
+                let base = owner(o);
+                for d in reverse.get(o).into_iter().flatten() {
+                    let d_owner = owner(d);
+                    let exempt = removed.contains(*d)
+                        || d_owner.as_ref().is_some_and(|t| {
+                            dropped_tables.contains(t) || Some(t) == base.as_ref()
+                        })
+                        || d.kind == ObjKind::Table;
+                    if !exempt {
+                        names.push(format!("{} {}", d.kind.noun(), d.display()));
+                    }
+                }
+            }
+            names.sort();
+            names.dedup();
+            if !names.is_empty() {
+                found.push((i, names));
+            }
+        }
+        for (i, names) in found {
+            self.entries[i].step.hazards.push(Hazard::new(
+                HazardKind::UnmanagedDependents,
+                format!("{} depend{} on it and {} not in the plan: Postgres refuses the step until {} dropped or declared", names.join(", "), if names.len() == 1 { "s" } else { "" }, if names.len() == 1 { "is" } else { "are" }, if names.len() == 1 { "it is" } else { "they are" }),
+            ));
+        }
     }
 
     fn exists_in_desired(&self, obj: &ObjRef) -> bool {

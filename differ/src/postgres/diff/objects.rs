@@ -1,8 +1,8 @@
 //! Sequences, functions and procedures, views and materialized views.
 
-use super::{Phase, Planner, show, step};
+use super::{Entry, Phase, Planner, show, step};
 use crate::model::pg::{Function, FunctionKind, ObjKind, ObjRef, QName, Sequence, View};
-use crate::plan::{HazardKind, Op};
+use crate::plan::{Hazard, HazardKind, Op};
 use crate::postgres::ddl;
 use crate::postgres::ident::{quote_ident, quote_qname};
 
@@ -205,22 +205,7 @@ impl Planner<'_> {
                 .is_some_and(|d| view_replaceable(&self.cur.views[q], d))
                 && !self.rebuilt(&obj);
             if !keep {
-                let c = &self.cur.views[q];
-                let kind = if c.materialized {
-                    "MATERIALIZED VIEW"
-                } else {
-                    "VIEW"
-                };
-                let mut e = step("drop-view", Op::Drop, view_kind(c), q.to_string())
-                    .sql(format!("DROP {kind} {}", quote_qname(q)))
-                    .at(Phase::DropView)
-                    .removes(obj);
-                for name in c.indexes.keys() {
-                    e = e.removes(super::tables::index_ref(q, name));
-                }
-                for name in c.triggers.keys() {
-                    e = e.removes(ObjRef::sub(ObjKind::Trigger, q, name));
-                }
+                let e = self.drop_view(q, &self.cur.views[q]);
                 self.push(e);
             }
         }
@@ -230,15 +215,61 @@ impl Planner<'_> {
                 Some(c) if view_replaceable(c, d) && !self.rebuilt(&obj) => {
                     self.alter_view(q, c, d)
                 }
-                _ => self.create_view(q, d),
+                _ => {
+                    let deps = self.desired_deps(&obj);
+                    self.create_view(q, d, deps, None);
+                }
             }
         }
     }
 
-    fn create_view(&mut self, q: &QName, d: &View) {
+    /// Views the declaration does not cover, over something the plan changes (a retyped
+    /// column, a rewritten enum): Postgres refuses the change while they exist, so they are
+    /// dropped before it and re-created unchanged after it.
+    pub(super) fn carry_views(&mut self) {
+        let carried: Vec<ObjRef> = self.carried.iter().cloned().collect();
+        for obj in carried {
+            let q = obj.qname();
+            let Some(v) = self.cur.views.get(&q) else {
+                continue;
+            };
+            let why = "not declared, so seadiff does not manage it, but it sits on what this plan changes: it is dropped and re-created unchanged";
+            let mut drop = self.drop_view(&q, v);
+            drop.step
+                .hazards
+                .push(Hazard::new(HazardKind::UnmanagedDependents, why));
+            self.push(drop);
+            let deps: Vec<ObjRef> = self.cur.dependencies(&obj).cloned().collect();
+            self.create_view(&q, v, deps, Some(why));
+        }
+    }
+
+    fn drop_view(&self, q: &QName, c: &View) -> Entry {
+        let kind = if c.materialized {
+            "MATERIALIZED VIEW"
+        } else {
+            "VIEW"
+        };
+        let mut e = step("drop-view", Op::Drop, view_kind(c), q.to_string())
+            .sql(format!("DROP {kind} {}", quote_qname(q)))
+            .at(Phase::DropView)
+            .removes(ObjRef::new(ObjKind::View, q));
+        for name in c.indexes.keys() {
+            e = e.removes(super::tables::index_ref(q, name));
+        }
+        for name in c.triggers.keys() {
+            e = e.removes(ObjRef::sub(ObjKind::Trigger, q, name));
+        }
+        e
+    }
+
+    fn create_view(&mut self, q: &QName, d: &View, deps: Vec<ObjRef>, carried: Option<&str>) {
         let obj = ObjRef::new(ObjKind::View, q);
         let mut s = step("create-view", Op::Create, view_kind(d), q.to_string())
             .sql(ddl::create_view(q, d, false));
+        if let Some(why) = carried {
+            s = s.hazard(HazardKind::UnmanagedDependents, why);
+        }
         if d.materialized {
             s = s.hazard(
                 HazardKind::TableRewrite,
@@ -248,7 +279,6 @@ impl Planner<'_> {
         for c in ddl::view_comments(q, d) {
             s = s.sql(c);
         }
-        let deps = self.desired_deps(&obj);
         self.push(s.at(Phase::View).provides(obj.clone()).needs_all(deps));
         for (name, ix) in &d.indexes {
             self.create_index(q, name, ix, true);

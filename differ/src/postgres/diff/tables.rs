@@ -11,7 +11,7 @@ use crate::model::pg::{
 };
 use crate::plan::{HazardKind, Op};
 use crate::postgres::ddl;
-use crate::postgres::ident::{quote_ident, quote_qname};
+use crate::postgres::ident::{quote_ident, quote_qname, truncate_ident};
 
 /// Adds to `out` the keys and indexes of `q` that this plan drops or rebuilds: whatever depends
 /// on them (foreign keys above all) must be rebuilt around them.
@@ -217,7 +217,18 @@ impl Planner<'_> {
                     if t.columns.len() == 1 { "" } else { "s" }
                 ))
                 .sql(format!("DROP TABLE {}", quote_qname(q)))
-                .hazard(HazardKind::DataLoss, "drops the table and every row in it")
+                .hazard(
+                    HazardKind::DataLoss,
+                    match self.opts.stats.rows.get(q) {
+                        Some(c) if c.n == 0 => super::DROPS_EMPTY_TABLE.to_owned(),
+                        Some(c) => format!(
+                            "drops the table and its {} row{}",
+                            c.show(),
+                            if c.n == 1 { "" } else { "s" }
+                        ),
+                        None => "drops the table and every row in it".to_owned(),
+                    },
+                )
                 .at(Phase::DropTable)
                 .removes(ObjRef::new(ObjKind::Table, q));
             for c in &t.columns {
@@ -284,7 +295,18 @@ impl Planner<'_> {
             a.definition == b.definition
         });
         self.emit_keyed(q, &excludes, &c.excludes, &d.excludes);
-        let indexes = self.match_named(q, &c.indexes, &d.indexes, |p, a, b| p.index_eq(a, b));
+        let mut indexes = self.match_named(q, &c.indexes, &d.indexes, |p, a, b| p.index_eq(a, b));
+        if self.online(q) {
+            // A valid index that changes definition is swapped, never missing: build the new
+            // one beside it, drop the old, rename.
+            let (swap, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut indexes.replaced)
+                .into_iter()
+                .partition(|n| c.indexes[n].valid && !self.rebuilt(&index_ref(q, n)));
+            indexes.replaced = rest;
+            for name in swap {
+                self.swap_index(q, &name, &c.indexes[&name], &d.indexes[&name]);
+            }
+        }
         self.emit_keyed(q, &indexes, &c.indexes, &d.indexes);
         let fks = self.match_named(q, &c.foreign_keys, &d.foreign_keys, fk_eq);
         self.emit_keyed(q, &fks, &c.foreign_keys, &d.foreign_keys);
@@ -326,15 +348,39 @@ impl Planner<'_> {
     }
 
     fn validate(&mut self, q: &QName, kind: &'static str, name: &str, why: &str) {
-        let s = step("validate-constraint", Op::Alter, kind, sub(q, name))
-            .detail("NOT VALID → valid")
+        let s =
+            step("validate-constraint", Op::Alter, kind, sub(q, name)).detail("NOT VALID → valid");
+        self.push_validate(q, s, name, why);
+    }
+
+    /// The second half of a key added online: `VALIDATE CONSTRAINT` in a transaction of its
+    /// own. Same step kind as the first half, so that the two read as one change.
+    fn validate_added(
+        &mut self,
+        q: &QName,
+        step_kind: &'static str,
+        kind: &'static str,
+        name: &str,
+        why: &str,
+    ) {
+        let s =
+            step(step_kind, Op::Create, kind, sub(q, name)).detail("2/2: validate existing rows");
+        self.push_validate(q, s, name, why);
+    }
+
+    fn push_validate(&mut self, q: &QName, s: crate::plan::Step, name: &str, why: &str) {
+        let s = s
             .sql(format!(
                 "ALTER TABLE {} VALIDATE CONSTRAINT {}",
                 quote_qname(q),
                 quote_ident(name)
             ))
-            .hazard(HazardKind::ValidatesRows, why);
-        self.push(s.at(Phase::Validate));
+            .hazard_if(self.has_rows(q), HazardKind::ValidatesRows, why)
+            .isolated();
+        self.push(
+            s.at(Phase::Validate)
+                .needs(ObjRef::sub(ObjKind::Constraint, q, name)),
+        );
     }
 
     /// Logged/unlogged, partition membership and inheritance of a table that stays.
@@ -351,8 +397,13 @@ impl Planner<'_> {
                     "ALTER TABLE {qt} SET {}",
                     if d.unlogged { "UNLOGGED" } else { "LOGGED" }
                 ))
-                .hazard(HazardKind::TableRewrite, "rewrites the table")
-                .hazard(
+                .hazard_if(
+                    self.has_rows(q),
+                    HazardKind::TableRewrite,
+                    "rewrites the table",
+                )
+                .hazard_if(
+                    self.has_rows(q),
                     HazardKind::AccessExclusiveLock,
                     "blocks reads and writes while rewriting",
                 );
@@ -380,7 +431,8 @@ impl Planner<'_> {
                         quote_qname(&new.parent),
                         new.bound
                     ))
-                    .hazard(
+                    .hazard_if(
+                        self.has_rows(q),
                         HazardKind::ValidatesRows,
                         "scans the partition; fails if a row lies outside the bound",
                     );
@@ -399,7 +451,7 @@ impl Planner<'_> {
                         "ALTER TABLE {qt} NO INHERIT {}",
                         quote_qname(parent)
                     ));
-                self.push(s.at(Phase::DropKey));
+                self.push(s.at(Phase::DropKey).provides(inheritance_removed(q)));
             }
             for parent in d.inherits.iter().filter(|p| !c.inherits.contains(p)) {
                 let mut s = step("alter-table", Op::Alter, "table", q.to_string())
@@ -682,8 +734,17 @@ impl Planner<'_> {
         for cc in &c.columns {
             let name = renamed.get(cc.name.as_str()).copied().unwrap_or(&cc.name);
             match d.column(name) {
-                // Still inherited from a parent the table keeps: the parent decides.
-                None if cc.inherited && c.inherits.iter().any(|p| d.inherits.contains(p)) => {}
+                // Still inherited from a parent the table keeps and which keeps the column: the
+                // parent decides. (A column of a parent the table leaves stays behind, local.)
+                None if cc.inherited
+                    && d.inherits.iter().any(|p| {
+                        c.inherits.contains(p)
+                            && self
+                                .des
+                                .tables
+                                .get(p)
+                                .is_some_and(|t| t.column(&cc.name).is_some())
+                    }) => {}
                 None if cc.inherited && c.partition_of.is_some() => {}
                 None => {
                     let s = step("drop-column", Op::Drop, "column", sub(q, &cc.name))
@@ -694,13 +755,21 @@ impl Planner<'_> {
                         ))
                         .hazard(
                             HazardKind::DataLoss,
-                            "drops the column and every value in it",
+                            match self.opts.stats.values.get(&(q.clone(), cc.name.clone())) {
+                                Some(c) if c.n == 0 => super::DROPS_EMPTY_COLUMN.to_owned(),
+                                Some(c) => format!(
+                                    "drops the column and its {} non-null value{}",
+                                    c.show(),
+                                    if c.n == 1 { "" } else { "s" }
+                                ),
+                                None => "drops the column and every value in it".to_owned(),
+                            },
                         );
-                    self.push(s.at(Phase::DropTable).removes(ObjRef::sub(
-                        ObjKind::Column,
-                        q,
-                        &cc.name,
-                    )));
+                    self.push(
+                        s.at(Phase::DropTable)
+                            .removes(ObjRef::sub(ObjKind::Column, q, &cc.name))
+                            .needs(inheritance_removed(q)),
+                    );
                 }
                 // Inherited on both sides: the parent decides.
                 Some(dc) if cc.inherited && dc.inherited => {}
@@ -751,24 +820,33 @@ impl Planner<'_> {
                 "ALTER TABLE {qt} ADD COLUMN {}",
                 ddl::column_def(col)
             ));
+        let rows = self.has_rows(q);
         if col.not_null
             && col.default.is_none()
             && col.identity.is_none()
             && col.generated.is_none()
         {
-            s = s.hazard(
+            s = s.hazard_if(
+                rows,
                 HazardKind::ValidatesRows,
-                "NOT NULL without a default: fails if the table has rows",
+                "NOT NULL without a default: fails because the table holds rows",
             );
         }
         if col.identity.is_some()
             || col.generated.is_some()
             || col.default.as_deref().is_some_and(is_volatile)
         {
-            s = s.hazard(
-                HazardKind::TableRewrite,
-                "fills every existing row, rewriting the table",
-            );
+            s = s
+                .hazard_if(
+                    rows,
+                    HazardKind::TableRewrite,
+                    "fills every existing row, rewriting the table",
+                )
+                .hazard_if(
+                    rows,
+                    HazardKind::AccessExclusiveLock,
+                    "blocks reads and writes while rewriting",
+                );
         }
         if let Some(c) = &col.comment {
             s = s.sql(ddl::comment(
@@ -823,12 +901,14 @@ impl Planner<'_> {
                             "ALTER TABLE {qt} ADD COLUMN {}",
                             ddl::column_def(d)
                         ))
-                        .hazard(
+                        .hazard_if(
+                            self.has_rows(q),
                             HazardKind::TableRewrite,
                             "recomputes the column for every row",
                         );
                     if c.generated.is_none() {
-                        s = s.hazard(
+                        s = s.hazard_if(
+                            self.has_rows(q),
                             HazardKind::DataLoss,
                             "the column's stored values are replaced by computed ones",
                         );
@@ -897,19 +977,23 @@ impl Planner<'_> {
             let mut s = step("alter-column-type", Op::Alter, "column", name.clone())
                 .detail(detail)
                 .sql(sql);
+            let rows = self.has_rows(q);
             if change.lossy {
-                s = s.hazard(
+                s = s.hazard_if(
+                    rows,
                     HazardKind::DataLoss,
                     "narrowing conversion: values may be cut, rounded or rejected",
                 );
             }
             if change.rewrite || c.collation != d.collation {
                 s = s
-                    .hazard(
+                    .hazard_if(
+                        rows,
                         HazardKind::TableRewrite,
-                        "rewrites the table and rebuilds its indexes",
+                        "rewrites the table and rebuilds its indexes; there is no online way",
                     )
-                    .hazard(
+                    .hazard_if(
+                        rows,
                         HazardKind::AccessExclusiveLock,
                         "blocks reads and writes while rewriting",
                     );
@@ -921,14 +1005,23 @@ impl Planner<'_> {
                     .needs_all(needs.clone()),
             );
         }
-        if c.not_null != d.not_null && !(d.identity.is_some() && d.not_null) {
+        if c.not_null != d.not_null && d.not_null && d.identity.is_none() && self.online(q) {
+            self.set_not_null_online(q, &d.name);
+        } else if c.not_null != d.not_null && !(d.identity.is_some() && d.not_null) {
+            let rows = self.has_rows(q);
             let s = if d.not_null {
                 step("set-not-null", Op::Alter, "column", name.clone())
                     .detail("nullable → NOT NULL")
                     .sql(format!("{qc} SET NOT NULL"))
-                    .hazard(
+                    .hazard_if(
+                        rows,
                         HazardKind::ValidatesRows,
                         "scans the table; fails if a row holds NULL",
+                    )
+                    .hazard_if(
+                        rows,
+                        HazardKind::AccessExclusiveLock,
+                        "blocks reads and writes while it scans",
                     )
             } else {
                 step("drop-not-null", Op::Alter, "column", name.clone())
@@ -1000,6 +1093,57 @@ impl Planner<'_> {
         }
     }
 
+    /// `SET NOT NULL` without a long lock: a `NOT VALID` check validated on its own (reads and
+    /// writes go on), then `SET NOT NULL`, which Postgres proves from the check without a scan.
+    fn set_not_null_online(&mut self, q: &QName, column: &str) {
+        let qt = quote_qname(q);
+        let check = crate::postgres::ident::truncate_ident(&format!("seadiff_not_null_{column}"))
+            .to_owned();
+        let name = sub(q, column);
+        let add = step("set-not-null", Op::Alter, "column", name.clone())
+            .detail("nullable → NOT NULL (1/3: NOT VALID check)")
+            .sql(format!(
+                "ALTER TABLE {qt} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
+                quote_ident(&check),
+                quote_ident(column)
+            ));
+        let added = ObjRef::sub(ObjKind::Constraint, q, &check);
+        let validated = ObjRef::sub(ObjKind::Constraint, q, &format!("{check} (validated)"));
+        self.push(add.at(Phase::Column).provides(added.clone()));
+        let validate = step("set-not-null", Op::Alter, "column", name.clone())
+            .detail("nullable → NOT NULL (2/3: validate)")
+            .sql(format!(
+                "ALTER TABLE {qt} VALIDATE CONSTRAINT {}",
+                quote_ident(&check)
+            ))
+            .hazard(
+                HazardKind::ValidatesRows,
+                "scans the table without blocking writes; fails if a row holds NULL",
+            )
+            .isolated();
+        self.push(
+            validate
+                .at(Phase::Validate)
+                .needs(added)
+                .provides(validated.clone()),
+        );
+        let set = step("set-not-null", Op::Alter, "column", name)
+            .detail("nullable → NOT NULL (3/3: set)")
+            .sql(format!(
+                "ALTER TABLE {qt} ALTER COLUMN {} SET NOT NULL",
+                quote_ident(column)
+            ))
+            .sql(format!(
+                "ALTER TABLE {qt} DROP CONSTRAINT {}",
+                quote_ident(&check)
+            ));
+        self.push(
+            set.at(Phase::Validate)
+                .needs(validated)
+                .provides(not_null_ref(q, column)),
+        );
+    }
+
     fn primary_key(&mut self, q: &QName, c: Option<&PrimaryKey>, d: Option<&PrimaryKey>) {
         let qt = quote_qname(q);
         let same_def =
@@ -1060,15 +1204,30 @@ impl Planner<'_> {
                         "primary-key",
                         sub(q, &d.name),
                     )
-                    .detail(format!("({})", d.columns.join(", ")))
-                    .sql(format!(
-                        "ALTER TABLE {qt} ADD {}",
-                        ddl::primary_key_clause(d)
-                    ))
-                    .hazard(
-                        HazardKind::IndexBuild,
-                        "builds a unique index; fails on duplicate keys",
-                    );
+                    .detail(format!("({})", d.columns.join(", ")));
+                    if self.online(q) {
+                        self.build_key_index(
+                            q,
+                            "add-primary-key",
+                            "primary-key",
+                            &d.name,
+                            &ddl::key_index(&d.columns, false),
+                        );
+                        s = s
+                            .detail(format!(
+                                "({}) (2/2: attach the index, no scan)",
+                                d.columns.join(", ")
+                            ))
+                            .sql(format!(
+                                "ALTER TABLE {qt} ADD {}",
+                                ddl::using_index("PRIMARY KEY", &d.name, d.deferrable)
+                            ));
+                    } else {
+                        let rows = self.has_rows(q);
+                        s = s
+                            .sql(format!("ALTER TABLE {qt} ADD {}", ddl::primary_key_clause(d)))
+                            .hazard_if(rows, HazardKind::IndexBuild, "builds a unique index while blocking writes; fails on duplicate keys");
+                    }
                     if let Some(text) = &d.comment {
                         s = s.sql(ddl::comment(
                             &format!("CONSTRAINT {} ON {qt}", quote_ident(&d.name)),
@@ -1079,12 +1238,42 @@ impl Planner<'_> {
                         .at(Phase::AddKey)
                         .provides(ObjRef::sub(ObjKind::Constraint, q, &d.name))
                         .provides(index_ref(q, &d.name))
+                        .needs(index_ref(q, &d.name))
                         .needs(ObjRef::new(ObjKind::Table, q))
-                        .needs_all(columns_of(q, &d.columns));
+                        .needs_all(columns_of(q, &d.columns))
+                        .needs_all(d.columns.iter().map(|c| not_null_ref(q, c)));
                     self.push(e);
                 }
             }
         }
+    }
+
+    /// The first half of an online key: its unique index, built concurrently. The second half
+    /// attaches it with `ADD CONSTRAINT ... USING INDEX`, which needs no scan.
+    fn build_key_index(
+        &mut self,
+        q: &QName,
+        kind: &'static str,
+        object: &'static str,
+        name: &str,
+        ix: &Index,
+    ) {
+        let s = step(kind, Op::Create, object, sub(q, name))
+            .detail(format!("{} (1/2: build the index concurrently)", index_summary(ix)))
+            .sql(ddl::create_index(q, name, ix, true))
+            .outside_transaction()
+            .hazard_if(
+                self.has_rows(q),
+                HazardKind::IndexBuild,
+                "reads the whole table while writes go on; fails on duplicate values, leaving an INVALID index the next plan rebuilds",
+            );
+        let columns = index_columns(ix);
+        self.push(
+            s.at(Phase::AddKey)
+                .provides(index_ref(q, name))
+                .needs(ObjRef::new(ObjKind::Table, q))
+                .needs_all(columns_of(q, &columns)),
+        );
     }
 
     fn constraint_comment(
@@ -1153,9 +1342,16 @@ impl Planner<'_> {
         des: &BTreeMap<String, T>,
     ) {
         for name in m.dropped.iter().chain(&m.replaced) {
-            let s = step(T::DROP, Op::Drop, T::OBJECT, sub(q, name))
-                .detail(cur[name].summary())
-                .sql(T::drop_sql(q, name));
+            let mut s =
+                step(T::DROP, Op::Drop, T::OBJECT, sub(q, name)).detail(cur[name].summary());
+            if T::OBJECT == "index" && self.online(q) {
+                let qi = quote_qname(&QName::new(q.schema.clone(), name.clone()));
+                s = s
+                    .sql(format!("DROP INDEX CONCURRENTLY {qi}"))
+                    .outside_transaction();
+            } else {
+                s = s.sql(T::drop_sql(q, name));
+            }
             let mut e = s.at(T::DROP_PHASE).removes(T::obj(q, name));
             if let Some(ix) = T::index(q, name) {
                 e = e.removes(ix);
@@ -1215,11 +1411,20 @@ impl Planner<'_> {
     }
 
     pub(super) fn create_index(&mut self, q: &QName, name: &str, ix: &Index, new_table: bool) {
+        let online = !new_table && self.online(q);
+        let rows = !new_table && self.has_rows(q);
         let mut s = step("create-index", Op::Create, "index", sub(q, name))
             .detail(index_summary(ix))
-            .sql(ddl::create_index(q, name, ix, false));
-        if !new_table {
-            s = s.hazard(
+            .sql(ddl::create_index(q, name, ix, online));
+        if online {
+            s = s.outside_transaction().hazard_if(
+                rows,
+                HazardKind::IndexBuild,
+                "reads the whole table while writes go on; if it fails it leaves an INVALID index, which the next plan rebuilds",
+            );
+        } else {
+            s = s.hazard_if(
+                rows,
                 HazardKind::IndexBuild,
                 "reads the whole table and blocks writes while building",
             );
@@ -1234,15 +1439,7 @@ impl Planner<'_> {
             ));
         }
         let obj = index_ref(q, name);
-        let columns: Vec<String> = ix
-            .keys
-            .iter()
-            .filter_map(|k| match &k.target {
-                KeyTarget::Column(c) => Some(c.clone()),
-                KeyTarget::Expression(_) => None,
-            })
-            .chain(ix.include.iter().cloned())
-            .collect();
+        let columns = index_columns(ix);
         let deps = self.desired_deps(&obj);
         let relation = if self.des.views.contains_key(q) {
             ObjKind::View
@@ -1262,18 +1459,70 @@ impl Planner<'_> {
         self.push(e);
     }
 
+    /// Rebuilds a changed index on a table that stays online: the new definition is built
+    /// concurrently under a temporary name, the old index dropped concurrently, the new one
+    /// renamed. Queries keep an index to use throughout.
+    fn swap_index(&mut self, q: &QName, name: &str, old: &Index, new: &Index) {
+        let temp = truncate_ident(&format!("{name}_seadiff_new")).to_owned();
+        let qi = |n: &str| quote_qname(&QName::new(q.schema.clone(), n.to_owned()));
+        let (obj, temp_obj) = (index_ref(q, name), index_ref(q, &temp));
+        let rows = self.has_rows(q);
+        let build = step("rebuild-index", Op::Alter, "index", sub(q, name))
+            .detail(format!("{} → {} (1/3: build beside the old one)", index_summary(old), index_summary(new)))
+            .sql(ddl::create_index(q, &temp, new, true))
+            .outside_transaction()
+            .hazard_if(rows, HazardKind::IndexBuild, "reads the whole table while writes go on; if it fails it leaves an INVALID index, which the next plan rebuilds");
+        let deps = self.desired_deps(&obj);
+        self.push(
+            build
+                .at(Phase::AddKey)
+                .provides(temp_obj.clone())
+                .needs(ObjRef::new(ObjKind::Table, q))
+                .needs_all(columns_of(q, &index_columns(new)))
+                .needs_all(deps),
+        );
+        let drop = step("rebuild-index", Op::Alter, "index", sub(q, name))
+            .detail("2/3: drop the old index")
+            .sql(format!("DROP INDEX CONCURRENTLY {}", qi(name)))
+            .outside_transaction();
+        self.push(
+            drop.at(Phase::AddKey)
+                .needs(temp_obj.clone())
+                .removes(obj.clone()),
+        );
+        let mut rename = step("rebuild-index", Op::Alter, "index", sub(q, name))
+            .detail("3/3: rename the new index")
+            .sql(format!(
+                "ALTER INDEX {} RENAME TO {}",
+                qi(&temp),
+                quote_ident(name)
+            ));
+        if let Some(c) = &new.comment {
+            rename = rename.sql(ddl::comment(&format!("INDEX {}", qi(name)), Some(c)));
+        }
+        self.push(rename.at(Phase::AddKey).needs(temp_obj).provides(obj));
+    }
+
     fn add_foreign_key(&mut self, q: &QName, name: &str, fk: &ForeignKey, new_table: bool) {
         let qt = quote_qname(q);
+        // Online: added NOT VALID (a brief lock), then validated in a step of its own, which
+        // lets reads and writes go on while it scans.
+        let online = !new_table && fk.validated && self.online(q);
         let mut s = step("add-foreign-key", Op::Create, "foreign-key", sub(q, name))
-            .detail(fk_summary(fk))
+            .detail(if online {
+                format!("{} (1/2: NOT VALID)", fk_summary(fk))
+            } else {
+                fk_summary(fk)
+            })
             .sql(format!(
                 "ALTER TABLE {qt} ADD {}",
-                ddl::foreign_key_clause(name, fk, !fk.validated)
+                ddl::foreign_key_clause(name, fk, !fk.validated || online)
             ));
-        if !new_table {
-            s = s.hazard(
+        if !new_table && !online && fk.validated {
+            s = s.hazard_if(
+                self.has_rows(q),
                 HazardKind::ValidatesRows,
-                "scans the table; fails if a row has no matching parent",
+                "scans the table while blocking writes; fails if a row has no matching parent",
             );
         }
         if let Some(c) = &fk.comment {
@@ -1295,6 +1544,15 @@ impl Planner<'_> {
             .needs_all(deps)
             .needs_all(key);
         self.push(e);
+        if online {
+            self.validate_added(
+                q,
+                "add-foreign-key",
+                "foreign-key",
+                name,
+                "scans the table without blocking writes; fails if a row has no matching parent",
+            );
+        }
     }
 
     /// The unique index a foreign key will rely on, if the desired side defines it.
@@ -1395,6 +1653,30 @@ pub(super) fn key_names_over<'a>(
 }
 
 /// The schema-level index object named `name` in `q`'s schema.
+/// A marker that `q` has left a parent: columns it inherited from there are then its own, and
+/// can be dropped.
+fn inheritance_removed(q: &QName) -> ObjRef {
+    ObjRef::sub(ObjKind::Constraint, q, "(inheritance removed)")
+}
+
+/// A marker that column `column` of `q` has become NOT NULL (in an online plan, a later step
+/// than the column's other changes): a primary key attached to an index needs it.
+fn not_null_ref(q: &QName, column: &str) -> ObjRef {
+    ObjRef::sub(ObjKind::Constraint, q, &format!("{column} (not null)"))
+}
+
+/// The columns an index reads (keys and included columns; not those inside expressions).
+fn index_columns(ix: &Index) -> Vec<String> {
+    ix.keys
+        .iter()
+        .filter_map(|k| match &k.target {
+            KeyTarget::Column(c) => Some(c.clone()),
+            KeyTarget::Expression(_) => None,
+        })
+        .chain(ix.include.iter().cloned())
+        .collect()
+}
+
 pub(super) fn index_ref(q: &QName, name: &str) -> ObjRef {
     ObjRef::new(ObjKind::Index, &QName::new(q.schema.clone(), name))
 }
@@ -1474,16 +1756,37 @@ impl Keyed for Unique {
     }
     fn create(&self, p: &mut Planner<'_>, q: &QName, name: &str) {
         let qt = quote_qname(q);
-        let mut s = step("add-unique", Op::Create, "unique", sub(q, name))
-            .detail(self.summary())
-            .sql(format!(
-                "ALTER TABLE {qt} ADD {}",
-                ddl::unique_clause(name, self)
-            ))
-            .hazard(
-                HazardKind::IndexBuild,
-                "builds a unique index; fails on duplicate values",
+        let mut s = step("add-unique", Op::Create, "unique", sub(q, name)).detail(self.summary());
+        if p.online(q) {
+            p.build_key_index(
+                q,
+                "add-unique",
+                "unique",
+                name,
+                &ddl::key_index(&self.columns, self.nulls_not_distinct),
             );
+            s = s
+                .detail(format!(
+                    "{} (2/2: attach the index, no scan)",
+                    self.summary()
+                ))
+                .sql(format!(
+                    "ALTER TABLE {qt} ADD {}",
+                    ddl::using_index("UNIQUE", name, self.deferrable)
+                ));
+        } else {
+            let rows = p.has_rows(q);
+            s = s
+                .sql(format!(
+                    "ALTER TABLE {qt} ADD {}",
+                    ddl::unique_clause(name, self)
+                ))
+                .hazard_if(
+                    rows,
+                    HazardKind::IndexBuild,
+                    "builds a unique index while blocking writes; fails on duplicate values",
+                );
+        }
         if let Some(c) = &self.comment {
             s = s.sql(ddl::comment(
                 &format!("CONSTRAINT {} ON {qt}", quote_ident(name)),
@@ -1494,6 +1797,7 @@ impl Keyed for Unique {
             .at(Phase::AddKey)
             .provides(Self::obj(q, name))
             .provides(index_ref(q, name))
+            .needs(index_ref(q, name))
             .needs(ObjRef::new(ObjKind::Table, q))
             .needs_all(columns_of(q, &self.columns));
         p.push(e);
@@ -1511,16 +1815,35 @@ impl Keyed for Check {
     }
     fn create(&self, p: &mut Planner<'_>, q: &QName, name: &str) {
         let qt = quote_qname(q);
-        let mut s = step("add-check", Op::Create, "check", sub(q, name))
-            .detail(self.summary())
-            .sql(format!(
-                "ALTER TABLE {qt} ADD {}",
+        let online = self.validated && p.online(q);
+        let rows = p.has_rows(q);
+        let mut s = step("add-check", Op::Create, "check", sub(q, name)).detail(if online {
+            format!("{} (1/2: NOT VALID)", self.summary())
+        } else {
+            self.summary()
+        });
+        if online || !self.validated {
+            s = s.sql(format!(
+                "ALTER TABLE {qt} ADD {} NOT VALID",
                 ddl::check_clause(name, self)
-            ))
-            .hazard(
-                HazardKind::ValidatesRows,
-                "scans the table; fails if a row violates the check",
-            );
+            ));
+        } else {
+            s = s
+                .sql(format!(
+                    "ALTER TABLE {qt} ADD {}",
+                    ddl::check_clause(name, self)
+                ))
+                .hazard_if(
+                    rows,
+                    HazardKind::ValidatesRows,
+                    "scans the table; fails if a row violates the check",
+                )
+                .hazard_if(
+                    rows,
+                    HazardKind::AccessExclusiveLock,
+                    "blocks reads and writes while it scans",
+                );
+        }
         if let Some(c) = &self.comment {
             s = s.sql(ddl::comment(
                 &format!("CONSTRAINT {} ON {qt}", quote_ident(name)),
@@ -1535,6 +1858,15 @@ impl Keyed for Check {
                 .needs(ObjRef::new(ObjKind::Table, q))
                 .needs_all(deps),
         );
+        if online {
+            p.validate_added(
+                q,
+                "add-check",
+                "check",
+                name,
+                "scans the table without blocking writes; fails if a row violates the check",
+            );
+        }
     }
 }
 

@@ -180,8 +180,10 @@ fn foreign_keys_over_a_changing_key_are_dropped_first_and_added_last() {
             ALTER TABLE "public"."child" ALTER COLUMN "parent_id" TYPE bigint
             ~ alter-column-type public.parent.id [table-rewrite,access-exclusive-lock]
             ALTER TABLE "public"."parent" ALTER COLUMN "id" TYPE bigint
+            + add-foreign-key public.child.child_parent_fk []
+            ALTER TABLE "public"."child" ADD CONSTRAINT "child_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."parent" ("id") NOT VALID
             + add-foreign-key public.child.child_parent_fk [validates-rows]
-            ALTER TABLE "public"."child" ADD CONSTRAINT "child_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."parent" ("id")
+            ALTER TABLE "public"."child" VALIDATE CONSTRAINT "child_parent_fk"
         "#]],
     );
 }
@@ -270,5 +272,125 @@ fn declared_renames_rename_instead_of_rebuilding() {
             ~ add-enum-value public.mood [irreversible]
             ALTER TYPE "public"."mood" ADD VALUE 'angry' AFTER 'sad'
         "#]],
+    );
+}
+
+fn check_with(current: &Catalog, desired: &Catalog, opts: &DiffOptions, expected: Expect) {
+    let text: String = diff(current, desired, opts)
+        .iter()
+        .map(|s| {
+            let hazards: Vec<&str> = s.hazards.iter().map(|h| h.kind.code()).collect();
+            let how = if !s.transactional {
+                " (no tx)"
+            } else if s.isolated {
+                " (alone)"
+            } else {
+                ""
+            };
+            format!(
+                "{} {} {}{how} [{}]\n{}\n",
+                s.op.glyph(),
+                s.kind,
+                s.object.name,
+                hazards.join(","),
+                s.statements.join(";\n")
+            )
+        })
+        .collect();
+    expected.assert_eq(&text);
+}
+
+/// Keys and a changed index on a table that holds rows: built concurrently beside the old
+/// ones, attached without a scan; on an empty table, the plain statements with no hazard.
+#[test]
+fn online_keys_and_index_swaps_follow_the_data() {
+    let mut a_t = table(&[("id", "integer"), ("email", "text")]);
+    a_t.primary_key = None;
+    a_t.columns[0].not_null = false;
+    let mut ix = Index {
+        unique: false,
+        method: "btree".into(),
+        keys: vec![IndexKey::column("email")],
+        include: vec![],
+        predicate: None,
+        nulls_not_distinct: false,
+        valid: true,
+        comment: None,
+    };
+    a_t.indexes.insert("t_email".into(), ix.clone());
+    let a = catalog(vec![("t", a_t)]);
+    let mut b_t = table(&[("id", "integer"), ("email", "text")]);
+    b_t.uniques.insert(
+        "t_email_key".into(),
+        crate::model::pg::Unique {
+            columns: vec!["email".into()],
+            nulls_not_distinct: false,
+            deferrable: Default::default(),
+            comment: None,
+        },
+    );
+    ix.predicate = Some("email IS NOT NULL".into());
+    b_t.indexes.insert("t_email".into(), ix);
+    let b = catalog(vec![("t", b_t)]);
+
+    let mut stats = crate::postgres::probe::DataStats {
+        probed: true,
+        ..Default::default()
+    };
+    stats.nonempty.insert(QName::new("public", "t"), true);
+    let rows = DiffOptions {
+        stats: stats.clone(),
+        ..DiffOptions::default()
+    };
+    check_with(
+        &a,
+        &b,
+        &rows,
+        expect![[r#"
+            ~ set-not-null public.t.id []
+            ALTER TABLE "public"."t" ADD CONSTRAINT "seadiff_not_null_id" CHECK ("id" IS NOT NULL) NOT VALID
+            + add-primary-key public.t.pk (no tx) [non-transactional,index-build]
+            CREATE UNIQUE INDEX CONCURRENTLY "pk" ON "public"."t" USING "btree" ("id")
+            + add-unique public.t.t_email_key (no tx) [non-transactional,index-build]
+            CREATE UNIQUE INDEX CONCURRENTLY "t_email_key" ON "public"."t" USING "btree" ("email")
+            + add-unique public.t.t_email_key []
+            ALTER TABLE "public"."t" ADD CONSTRAINT "t_email_key" UNIQUE USING INDEX "t_email_key"
+            ~ rebuild-index public.t.t_email (no tx) [non-transactional,index-build]
+            CREATE INDEX CONCURRENTLY "t_email_seadiff_new" ON "public"."t" USING "btree" ("email") WHERE email IS NOT NULL
+            ~ rebuild-index public.t.t_email (no tx) [non-transactional]
+            DROP INDEX CONCURRENTLY "public"."t_email"
+            ~ rebuild-index public.t.t_email []
+            ALTER INDEX "public"."t_email_seadiff_new" RENAME TO "t_email"
+            ~ set-not-null public.t.id (alone) [validates-rows]
+            ALTER TABLE "public"."t" VALIDATE CONSTRAINT "seadiff_not_null_id"
+            ~ set-not-null public.t.id []
+            ALTER TABLE "public"."t" ALTER COLUMN "id" SET NOT NULL;
+            ALTER TABLE "public"."t" DROP CONSTRAINT "seadiff_not_null_id"
+            + add-primary-key public.t.pk []
+            ALTER TABLE "public"."t" ADD CONSTRAINT "pk" PRIMARY KEY USING INDEX "pk"
+        "#]],
+    );
+
+    stats.nonempty.insert(QName::new("public", "t"), false);
+    let empty = DiffOptions {
+        stats,
+        ..DiffOptions::default()
+    };
+    check_with(
+        &a,
+        &b,
+        &empty,
+        expect![[r#"
+        - drop-index public.t.t_email []
+        DROP INDEX "public"."t_email"
+        ~ set-not-null public.t.id []
+        ALTER TABLE "public"."t" ALTER COLUMN "id" SET NOT NULL
+        + add-primary-key public.t.pk []
+        ALTER TABLE "public"."t" ADD CONSTRAINT "pk" PRIMARY KEY ("id")
+        + add-unique public.t.t_email_key []
+        ALTER TABLE "public"."t" ADD CONSTRAINT "t_email_key" UNIQUE ("email")
+        + create-index public.t.t_email []
+        CREATE INDEX "t_email" ON "public"."t" USING "btree" ("email") WHERE email IS NOT NULL
+    "#]],
     );
 }

@@ -119,10 +119,17 @@ impl Planner<'_> {
                                 "version {} → {v}",
                                 c.version.as_deref().unwrap_or("?")
                             ))
-                            .sql(format!(
+                                                        .sql(format!(
                                 "ALTER EXTENSION {qi} UPDATE TO {}",
                                 quote_literal(v)
-                            ));
+                            ))
+                            .hazard(
+                                HazardKind::Irreversible,
+                                format!(
+                                    "extensions seldom ship scripts to go back: returning to version {} may be impossible",
+                                    c.version.as_deref().unwrap_or("?")
+                                ),
+                            );
                         self.push(s.at(Phase::Extension));
                     }
                     if let Some(schema) = &d.schema
@@ -253,7 +260,9 @@ impl Planner<'_> {
                     .hazard(
                         HazardKind::Irreversible,
                         "an enum value cannot be removed without rewriting the type",
-                    );
+                    )
+                    // Committed before anything can use the new value.
+                    .isolated();
                 self.push(s.at(Phase::Types));
             }
             return;
@@ -275,17 +284,33 @@ impl Planner<'_> {
             ))
             .sql(ddl::create_enum(q, d));
         let mut tables = BTreeSet::new();
-        for (tq, t) in &self.cur.tables {
+        let mut needs = Vec::new();
+        for (cq, t) in &self.cur.tables {
+            // Columns that stay, under the names they have by the time this step runs (renames
+            // come first); dropped and retyped columns are their own steps' business.
+            let tq = self.renamed_tables.get(cq).unwrap_or(cq);
+            let Some(dt) = self.des.tables.get(tq) else {
+                continue;
+            };
             for col in &t.columns {
                 if col.ty.user_type().as_ref() != Some(q) || col.inherited {
                     continue;
                 }
-                tables.insert(tq.to_string());
-                let qc = format!(
-                    "{} ALTER COLUMN {}",
-                    quote_qname(tq),
-                    quote_ident(&col.name)
-                );
+                let Some(dc) = dt.column(&col.name).or_else(|| {
+                    dt.columns
+                        .iter()
+                        .find(|x| x.renamed_from.as_deref() == Some(&col.name))
+                }) else {
+                    continue;
+                };
+                if dc.ty.user_type().as_ref() != Some(q) {
+                    continue;
+                }
+                if self.has_rows(cq) {
+                    tables.insert(tq.to_string());
+                }
+                needs.push(ObjRef::sub(ObjKind::Column, tq, &dc.name));
+                let qc = format!("{} ALTER COLUMN {}", quote_qname(tq), quote_ident(&dc.name));
                 if col.default.is_some() {
                     s = s.sql(format!("ALTER TABLE {qc} DROP DEFAULT"));
                 }
@@ -325,7 +350,12 @@ impl Planner<'_> {
                 );
         }
         let obj = ObjRef::new(ObjKind::Type, q);
-        self.push(s.at(Phase::Types).removes(obj.clone()).provides(obj));
+        self.push(
+            s.at(Phase::Types)
+                .removes(obj.clone())
+                .provides(obj)
+                .needs_all(needs),
+        );
     }
 
     pub(super) fn collations(&mut self) {
