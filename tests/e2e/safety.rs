@@ -672,4 +672,17 @@ async fn verify_rehearses_the_plan_and_its_rollback() {
     );
     // Nothing happened to the target.
     assert_eq!(db.column("SELECT attname::text FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'nickname'").await, ["nickname"]);
+    // Without --dev-url, in a temporary local cluster; JSON output stays parseable.
+    let out = seadiff(&db.url, &["plan", "--verify", "--format", "json"]);
+    assert_exit(&out, 0);
+    assert!(
+        json(&out)["steps"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert!(
+        stderr(&out).contains("restored: the schema equals the copy"),
+        "{}",
+        stderr(&out)
+    );
 }

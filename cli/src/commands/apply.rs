@@ -46,7 +46,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
         Some((path, saved)) => check_saved(&live, &current.catalog, path, saved, args.rollback)?,
     };
     let limits = apply_options(&args.limits, live.search_path());
-    let cx = live.context(Mode::Plan, allowed.clone(), limits.lock_timeout);
+    let cx = live.context(Mode::Plan, allowed.clone(), &limits);
     printer.out(&render(&plan, &cx, args.output.format, printer.color));
     let scope = live.scope();
     let diff = live.diff_options(online(args.online));

@@ -86,7 +86,10 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
         format!("{} → {}", from.display(), to.display()),
     );
     cx.allowed = allowed.clone();
-    cx.lock_timeout_ms = u128::from(args.limits.lock_timeout) * 1000;
+    let limits = apply_options(&args.limits, opts.search_path.clone());
+    cx.lock_timeout_ms = limits.lock_timeout.as_millis();
+    cx.statement_timeout_ms = limits.statement_timeout.map(|d| d.as_millis());
+    cx.long_statement_timeout_ms = limits.long_statement_timeout.map(|d| d.as_millis());
     printer.out(&render(&plan, &cx, args.output.format, printer.color));
 
     if args.apply {
@@ -106,7 +109,6 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
             .fingerprints
             .get(&Store::Postgres)
             .map(|f| f.current.clone());
-        let limits = apply_options(&args.limits, opts.search_path.clone());
         return execute(
             printer,
             target,

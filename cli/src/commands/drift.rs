@@ -1,9 +1,8 @@
 //! `seadiff drift`: every difference between the live store and the declaration. Read-only;
 //! exits 1 when anything differs, so scheduled jobs can alert on it.
 
-use std::time::Duration;
-
 use differ::plan::Allowed;
+use differ::postgres::apply::ApplyOptions;
 use differ::render::Mode;
 
 use super::{Live, render};
@@ -15,7 +14,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, format: Format) -> Res
     let mut live = Live::open(cli, printer).await?;
     let current = live.read(printer).await?;
     let plan = live.plan_blind(&current);
-    let cx = live.context(Mode::Drift, Allowed::default(), Duration::from_secs(5));
+    let cx = live.context(Mode::Drift, Allowed::default(), &ApplyOptions::default());
     printer.out(&render(&plan, &cx, format, printer.color));
     Ok(if plan.is_empty() {
         exit::OK

@@ -11,6 +11,7 @@ mod verify;
 use std::time::Duration;
 
 use differ::plan::{Allowed, Plan, Store};
+use differ::postgres::apply::ApplyOptions;
 use differ::postgres::probe::DataStats;
 use differ::postgres::{self, DiffOptions, Introspection, Online, Scope};
 use differ::redact::RedactedUrl;
@@ -161,12 +162,15 @@ impl Live {
         .map_err(|e| Failure::caused(format!("cannot look at the data in {}", self.endpoint), &e))
     }
 
-    pub(crate) fn context(&self, mode: Mode, allowed: Allowed, lock_timeout: Duration) -> Context {
+    /// The render context: target, what apply would allow, and the settings it would use.
+    pub(crate) fn context(&self, mode: Mode, allowed: Allowed, opts: &ApplyOptions) -> Context {
         let mut cx = Context::new(mode);
         cx.targets
             .insert(Store::Postgres, self.endpoint.to_string());
         cx.allowed = allowed;
-        cx.lock_timeout_ms = lock_timeout.as_millis();
+        cx.lock_timeout_ms = opts.lock_timeout.as_millis();
+        cx.statement_timeout_ms = opts.statement_timeout.map(|d| d.as_millis());
+        cx.long_statement_timeout_ms = opts.long_statement_timeout.map(|d| d.as_millis());
         cx.search_path = self.search_path();
         cx
     }

@@ -1,9 +1,8 @@
 //! `seadiff plan`: what must change, never writing anything. `--out` saves the plan for
 //! `apply --plan`; `--verify` rehearses it (and its rollback) on a scratch copy first.
 
-use std::time::Duration;
-
 use differ::plan::Allowed;
+use differ::postgres::apply::ApplyOptions;
 use differ::render::{self as renderers, Mode};
 
 use super::{Live, online, render, verify};
@@ -15,7 +14,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &PlanArgs) -> Re
     let mut live = Live::open(cli, printer).await?;
     let current = live.read(printer).await?;
     let plan = live.plan(&current, online(args.online)).await?;
-    let cx = live.context(Mode::Plan, Allowed::default(), Duration::from_secs(5));
+    let cx = live.context(Mode::Plan, Allowed::default(), &ApplyOptions::default());
     printer.out(&render(&plan, &cx, args.output.format, printer.color));
     if let Some(path) = &args.out {
         let doc = renderers::json::render(&plan, &cx, env!("CARGO_PKG_VERSION"));

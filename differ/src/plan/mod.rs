@@ -186,6 +186,17 @@ impl Step {
     pub fn has_hazard(&self, kind: HazardKind) -> bool {
         self.hazards.iter().any(|h| h.kind == kind)
     }
+
+    /// Whether the step may run long by design: it scans rows, builds an index or rewrites a
+    /// table. Such steps get the long statement timeout.
+    pub fn scans(&self) -> bool {
+        self.hazards.iter().any(|h| {
+            matches!(
+                h.kind,
+                HazardKind::IndexBuild | HazardKind::ValidatesRows | HazardKind::TableRewrite
+            )
+        })
+    }
 }
 
 /// A note that belongs with the plan but is not a step: an unmanaged object, a warning.

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use sqlx::{AssertSqlSafe, PgConnection, Row};
 
 use super::ident::{quote_ident, quote_literal};
-use crate::plan::{HazardKind, Plan, Step, Store};
+use crate::plan::{Plan, Step, Store};
 
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -38,7 +38,7 @@ impl Default for ApplyOptions {
     fn default() -> Self {
         ApplyOptions {
             lock_timeout: Duration::from_secs(5),
-            statement_timeout: None,
+            statement_timeout: Some(Duration::from_secs(60)),
             long_statement_timeout: None,
             lock_retries: 3,
             retry_backoff: Duration::from_millis(500),
@@ -103,16 +103,6 @@ fn is_lock_timeout(e: &sqlx::Error) -> bool {
 
 fn interval(d: Duration) -> String {
     quote_literal(&format!("{}ms", d.as_millis()))
-}
-
-/// Whether `step` may run for long by design: it scans, builds or rewrites.
-fn is_long(step: &Step) -> bool {
-    step.hazards.iter().any(|h| {
-        matches!(
-            h.kind,
-            HazardKind::IndexBuild | HazardKind::ValidatesRows | HazardKind::TableRewrite
-        )
-    })
 }
 
 /// A statement that must not simply be run again after failing: a concurrent index build
@@ -191,7 +181,7 @@ impl Runner<'_> {
     /// The timeouts for one step.
     fn limits(&self, step: &Step, tx: bool) -> [String; 2] {
         let scope = if tx { "LOCAL " } else { "" };
-        let timeout = if is_long(step) {
+        let timeout = if step.scans() {
             self.opts.long_statement_timeout
         } else {
             self.opts.statement_timeout

@@ -27,6 +27,10 @@ pub struct Context {
     pub allowed: Allowed,
     /// Session settings `apply` uses, so the SQL script behaves the same.
     pub lock_timeout_ms: u128,
+    /// `statement_timeout` for steps that only change the catalog, and for those that scan,
+    /// build or rewrite (`None`: no limit).
+    pub statement_timeout_ms: Option<u128>,
+    pub long_statement_timeout_ms: Option<u128>,
     pub search_path: Vec<String>,
 }
 
@@ -37,6 +41,8 @@ impl Context {
             targets: BTreeMap::new(),
             allowed: Allowed::default(),
             lock_timeout_ms: 5000,
+            statement_timeout_ms: Some(60_000),
+            long_statement_timeout_ms: None,
             search_path: vec!["public".to_owned()],
         }
     }

@@ -56,10 +56,27 @@ pub fn render(plan: &Plan, cx: &Context) -> String {
                 "SET lock_timeout = {lock_timeout};\nSET search_path = {search_path};\nSET TimeZone = 'UTC';\nSET check_function_bodies = off;"
             );
         }
+        let scope = if g.transactional { "LOCAL " } else { "" };
+        let mut timeout_set = None;
         for (id, step) in ids[g.start..g.end].iter().zip(&plan.steps[g.start..g.end]) {
             let _ = writeln!(out, "-- {id} {} {}", step.kind, step.object.name);
             for h in &step.hazards {
                 let _ = writeln!(out, "--   hazard {}: {}", h.kind.code(), h.why);
+            }
+            for l in &step.lints {
+                let _ = writeln!(out, "--   squawk {}: {}", l.rule, l.message);
+            }
+            // The statement timeout apply gives this step (long for scans, builds, rewrites).
+            let timeout = if step.scans() {
+                cx.long_statement_timeout_ms
+            } else {
+                cx.statement_timeout_ms
+            };
+            if timeout_set != Some(timeout) {
+                let value =
+                    timeout.map_or_else(|| "0".to_owned(), |ms| quote_literal(&format!("{ms}ms")));
+                let _ = writeln!(out, "SET {scope}statement_timeout = {value};");
+                timeout_set = Some(timeout);
             }
             for s in &step.statements {
                 let _ = writeln!(out, "{s};");
