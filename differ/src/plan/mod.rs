@@ -172,6 +172,16 @@ pub struct Step {
     /// What squawk's migration linter says about this step's SQL beyond our hazards.
     /// Advisory: lints never block `apply`.
     pub lints: Vec<Lint>,
+    /// The object's definition before and after, on the first step of a change that alters
+    /// an object; for a reviewer's diff.
+    pub ddl: Option<DdlChange>,
+}
+
+/// An object's definition on both sides of a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DdlChange {
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// A finding of squawk's migration linter (`rule` is its kebab-case rule name).
@@ -437,6 +447,7 @@ mod tests {
             transactional,
             isolated: false,
             lints: Vec::new(),
+            ddl: None,
         }
     }
 

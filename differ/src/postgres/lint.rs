@@ -749,6 +749,7 @@ COMMIT;"#;
             transactional: true,
             isolated: false,
             lints: Vec::new(),
+            ddl: None,
         };
         let mut plan = Plan {
             steps: vec![

@@ -4,6 +4,7 @@ pub mod annotations;
 pub mod apply;
 pub mod cluster;
 pub mod ddl;
+pub mod describe;
 pub mod diff;
 pub mod ident;
 pub mod introspect;
@@ -171,6 +172,7 @@ fn one_way(current: &Catalog, desired: &Catalog, opts: &DiffOptions, warnings: &
         notices,
         ..Plan::default()
     };
+    describe::annotate(&mut plan, current, desired);
     plan.compared.insert(Store::Postgres, compared(desired));
     plan.fingerprints.insert(
         Store::Postgres,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, Mode, stores};
 use crate::plan::{
-    Fingerprint, Hazard, HazardKind, Lint, Notice, NoticeKind, ObjectRef, Op, Plan, Step, Store,
+    DdlChange, Fingerprint, Hazard, HazardKind, Lint, Notice, NoticeKind, ObjectRef, Op, Plan, Step, Store,
 };
 
 /// Version of the JSON plan format.
@@ -75,6 +75,11 @@ pub struct StepDoc {
     /// squawk's findings on the step's SQL beyond the hazards; advisory.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lints: Vec<LintDoc>,
+    /// The altered object's definition before and after (first step of a change only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
     #[serde(default)]
     pub blocked: bool,
 }
@@ -157,6 +162,8 @@ fn step_docs(plan: &Plan, cx: &Context) -> Vec<StepDoc> {
                 })
                 .collect(),
             blocked: blocked.iter().any(|(b, _)| *b == i),
+            before: s.ddl.as_ref().and_then(|d| d.before.clone()),
+            after: s.ddl.as_ref().and_then(|d| d.after.clone()),
             lints: s
                 .lints
                 .iter()
@@ -354,6 +361,7 @@ fn steps_from(docs: &[StepDoc]) -> Result<Vec<Step>, String> {
                 hazards,
                 transactional: d.transactional,
                 isolated: d.isolated,
+                ddl: (d.before.is_some() || d.after.is_some()).then(|| DdlChange { before: d.before.clone(), after: d.after.clone() }),
                 lints: d
                     .lints
                     .iter()
@@ -404,6 +412,7 @@ mod tests {
             transactional: true,
             isolated: true,
             lints: Vec::new(),
+            ddl: None,
         };
         let mut plan = Plan {
             steps: vec![step.clone()],

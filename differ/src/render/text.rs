@@ -240,14 +240,14 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
                         paint.dim(&h.why)
                     );
                 }
-                for l in &plan.steps[i].lints {
-                    let _ = writeln!(
-                        out,
-                        "      {} {}",
-                        paint.dim(&format!("squawk {}:", l.rule)),
-                        paint.dim(&l.message)
-                    );
+                                for l in &plan.steps[i].lints {
+                    let _ = writeln!(out, "      {} {}", paint.dim(&format!("squawk {}:", l.rule)), paint.dim(&l.message));
                 }
+            }
+            if let Some(d) = row.steps.first().and_then(|&i| plan.steps[i].ddl.as_ref())
+                && let (Some(before), Some(after)) = (&d.before, &d.after)
+            {
+                ddl_diff(&mut out, before, after, &paint);
             }
         }
         notices(&mut out, plan, store, &paint);
@@ -372,6 +372,30 @@ fn compared_list(counts: &[(&str, usize)]) -> String {
     }
 }
 
+/// The definition before and after as a unified diff, indented under its row. Short
+/// definitions are shown whole; long ones (function bodies) as hunks with two lines of context.
+fn ddl_diff(out: &mut String, before: &str, after: &str, paint: &Paint) {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let lines = before.lines().count().max(after.lines().count());
+    let context = if lines <= 12 { lines } else { 2 };
+    for (n, group) in diff.grouped_ops(context).iter().enumerate() {
+        if n > 0 {
+            let _ = writeln!(out, "        {}", paint.dim("⋯"));
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let text = change.value().trim_end_matches('\n');
+                let line = match change.tag() {
+                    similar::ChangeTag::Delete => paint.op(Op::Drop, &format!("- {text}")),
+                    similar::ChangeTag::Insert => paint.op(Op::Create, &format!("+ {text}")),
+                    similar::ChangeTag::Equal => paint.dim(&format!("  {text}")),
+                };
+                let _ = writeln!(out, "      {line}");
+            }
+        }
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -396,6 +420,7 @@ mod tests {
             transactional: true,
             isolated: false,
             lints: Vec::new(),
+            ddl: None,
         }
     }
 

@@ -17,6 +17,8 @@
 //! key, a check constraint over an enum being rewritten). Exactly those, nothing more.
 
 mod objects;
+
+pub(crate) use objects::function_display;
 mod order;
 mod tables;
 mod typechange;
@@ -265,6 +267,7 @@ fn step(kind: &'static str, op: Op, object_kind: &'static str, name: String) -> 
         transactional: true,
         isolated: false,
         lints: Vec::new(),
+        ddl: None,
     }
 }
 

@@ -421,7 +421,7 @@ fn function_target(key: &QName, f: &Function) -> String {
 }
 
 /// `public.f(integer, text)`: the key's name carries its argument types, shown as written.
-fn function_display(key: &QName) -> String {
+pub(crate) fn function_display(key: &QName) -> String {
     format!(
         "{}.{}",
         crate::model::pg::display_ident(&key.schema),
