@@ -51,6 +51,10 @@ pub struct Global {
     /// More detail on stderr (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Only the output and errors: no status lines or progress on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,6 +75,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
     },
+}
+
+impl Cli {
+    /// Whether the command writes a format for machines (no progress display then).
+    pub fn machine_output(&self) -> bool {
+        let format = match &self.command {
+            Command::Plan(a) => a.output.format,
+            Command::Apply(a) => a.output.format,
+            Command::Drift { output } => output.format,
+            Command::Diff(a) => a.output.format,
+            Command::Inspect { format } => return *format != InspectFormat::Text,
+        };
+        format != Format::Text
+    }
 }
 
 /// `seadiff diff --from SRC --to SRC`
@@ -191,8 +209,12 @@ pub struct OnlineArgs {
 
 #[derive(Debug, Args)]
 pub struct Output {
+    /// text for a terminal, sql for a DBA, json for a pipeline, markdown for a pull request
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// With --format markdown: the longest comment, in characters (the SQL is cut, with a notice)
+    #[arg(long, default_value_t = 60_000, value_name = "CHARS")]
+    pub markdown_cap: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -200,6 +222,7 @@ pub enum Format {
     Text,
     Sql,
     Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

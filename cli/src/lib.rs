@@ -21,6 +21,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.global.verbose);
     let mut printer = Printer::new(cli.global.color, cli.global.verbose, config::no_color());
+    printer.quiet = cli.global.quiet;
+    printer.machine = cli.machine_output();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -55,8 +57,9 @@ fn install_panic_hook() {
 
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
+    // sqlx reports slow statements as warnings; a plan waiting on a lock is not news.
     let level = match verbose {
-        0 => "warn",
+        0 => "warn,sqlx::query=error",
         1 => "info",
         _ => "debug",
     };

@@ -12,7 +12,35 @@ use crate::args::ColorArg;
 pub(crate) struct Printer {
     pub color: bool,
     pub verbose: u8,
+    /// `--quiet`: no status lines, no progress; errors and warnings still show.
+    pub quiet: bool,
+    /// The command writes a machine format (JSON, SQL, Markdown): no progress display.
+    pub machine: bool,
+    /// `NO_COLOR` is set: no escape codes of any kind, so no progress display either.
+    no_color_env: bool,
     secrets: Vec<String>,
+}
+
+/// A progress bar or spinner on stderr, shown only on a terminal for people; otherwise
+/// nothing at all. Cleared when dropped.
+#[derive(Debug)]
+pub(crate) struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub(crate) fn set(&self, position: u64, message: String) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(position);
+            bar.set_message(message);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 impl Printer {
@@ -25,8 +53,44 @@ impl Printer {
         Printer {
             color,
             verbose,
+            quiet: false,
+            machine: false,
+            no_color_env,
             secrets: Vec::new(),
         }
+    }
+
+    fn shows_progress(&self) -> bool {
+        !self.quiet && !self.machine && !self.no_color_env && io::stderr().is_terminal()
+    }
+
+    /// A spinner with `message` while something of unknown length runs.
+    pub(crate) fn spinner(&self, message: &str) -> Progress {
+        if !self.shows_progress() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_message(self.scrub(message));
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Progress(Some(bar))
+    }
+
+    /// A bar over `len` units of work.
+    pub(crate) fn bar(&self, len: u64) -> Progress {
+        if !self.shows_progress() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Progress(Some(bar))
     }
 
     /// Text that must never be printed (passwords), replaced by `***` wherever it appears.
@@ -68,9 +132,21 @@ impl Printer {
         }
     }
 
-    /// Status and progress for people, on stderr.
+    /// Status for people, on stderr (not with `--quiet`).
     pub(crate) fn info(&self, text: &str) {
-        eprintln!("{}", self.scrub(text));
+        if !self.quiet {
+            eprintln!("{}", self.scrub(text));
+        }
+    }
+
+    /// A warning: shown even with `--quiet`.
+    pub(crate) fn warn(&self, text: &str) {
+        let label = if self.stderr_color() {
+            "\x1b[1;33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
+        eprintln!("{label} {}", self.scrub(text));
     }
 
     /// Only with `-v`.

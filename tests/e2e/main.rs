@@ -5,6 +5,7 @@ mod bad_input;
 mod diff_command;
 mod drift;
 mod entities;
+mod formats;
 mod introspection;
 mod kinds;
 mod reference;

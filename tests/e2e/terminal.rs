@@ -43,3 +43,80 @@ async fn apply_asks_on_a_terminal_and_only_yes_applies() {
     );
     assert_eq!(db.column(users).await, ["users"]);
 }
+
+/// Runs `seadiff ARGS` on a pseudo-terminal, with `NO_COLOR` set or not.
+fn on_a_terminal(url: &str, args: &str, no_color: bool) -> String {
+    let line = format!(
+        "'{}' --config '{}' --database-url '{url}' {args}",
+        env!("CARGO_BIN_EXE_seadiff"),
+        repo_config()
+    );
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .env_remove("DATABASE_URL")
+        .env_remove("NO_COLOR");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.write_stdin("").output().expect("util-linux `script`");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let db = TestDb::new("terminal::colour").await;
+    let coloured = on_a_terminal(&db.url, "plan", false);
+    assert!(
+        coloured.contains("\x1b["),
+        "no colour on a terminal:\n{coloured}"
+    );
+    assert!(
+        coloured.contains("reading the schema of"),
+        "no progress on a terminal:\n{coloured}"
+    );
+    let plain = on_a_terminal(&db.url, "plan", true);
+    assert!(
+        !plain.contains("\x1b["),
+        "escape codes with NO_COLOR:\n{plain:?}"
+    );
+    assert!(plain.contains("to add"), "{plain}");
+    // Not a terminal, no NO_COLOR: still plain.
+    let piped = Command::new(env!("CARGO_BIN_EXE_seadiff"))
+        .args([
+            "--config",
+            &repo_config(),
+            "--database-url",
+            &db.url,
+            "plan",
+        ])
+        .env_remove("NO_COLOR")
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run seadiff");
+    let both = format!(
+        "{}{}",
+        stdout(&piped),
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    assert!(!both.contains('\x1b'), "escape codes in a pipe:\n{both:?}");
+    // Machine formats on a terminal: no colour, no progress.
+    let json = on_a_terminal(&db.url, "plan --format json", false);
+    assert!(
+        !json.contains('\x1b'),
+        "escape codes in JSON on a terminal:\n{json:?}"
+    );
+}
+
+#[tokio::test]
+async fn quiet_leaves_only_the_output() {
+    let db = TestDb::new("terminal::quiet").await;
+    let loud = on_a_terminal(&db.url, "apply --yes", true);
+    assert!(loud.contains("now matches the declaration"), "{loud}");
+    let db = TestDb::new("terminal::quiet2").await;
+    let quiet = on_a_terminal(&db.url, "--quiet apply --yes", true);
+    assert!(!quiet.contains("now matches the declaration"), "{quiet}");
+    assert!(
+        quiet.contains("to add"),
+        "the plan itself still shows: {quiet}"
+    );
+}

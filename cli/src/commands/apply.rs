@@ -8,7 +8,7 @@ use std::path::Path;
 
 use differ::model::pg::Catalog;
 use differ::plan::{Allowed, HazardKind, Plan, Store};
-use differ::postgres::apply::{ApplyError, ApplyOptions, LockError, apply, lock_target};
+use differ::postgres::apply::{ApplyError, ApplyOptions, LockError, apply_observed, lock_target};
 use differ::postgres::{self, DiffOptions, Online, Scope};
 use differ::redact::RedactedUrl;
 use differ::render::Mode;
@@ -36,7 +36,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
     let current = live.read(printer).await?;
     let (plan, expect, converge) = match &saved {
         None => {
-            let plan = live.plan(&current, online(args.online)).await?;
+            let plan = live.plan(printer, &current, online(args.online)).await?;
             let expect = plan
                 .fingerprints
                 .get(&Store::Postgres)
@@ -47,7 +47,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
     };
     let limits = apply_options(&args.limits, live.search_path());
     let cx = live.context(Mode::Plan, allowed.clone(), &limits);
-    printer.out(&render(&plan, &cx, args.output.format, printer.color));
+    printer.out(&render(&plan, &cx, &args.output, printer.color));
     let scope = live.scope();
     let diff = live.diff_options(online(args.online));
     let target = Target {
@@ -174,7 +174,7 @@ fn check_saved(
     let converge = if declared == fp.desired {
         Converge::Declaration
     } else {
-        Converge::Skip(
+        Converge::Warn(
             "the entities or schema.yaml changed since the plan was made; run `seadiff plan` to see what remains",
         )
     };
@@ -187,6 +187,8 @@ pub(super) enum Converge {
     Declaration,
     /// Nothing to check; say this instead.
     Skip(&'static str),
+    /// Nothing to check; warn about this.
+    Warn(&'static str),
 }
 
 /// The database a plan is applied to and the state it must reach.
@@ -268,9 +270,17 @@ pub(super) async fn execute(
         }
     }
 
-    let report = apply(target.conn, plan, opts)
-        .await
-        .map_err(|e| apply_failure(plan, &e))?;
+    let ids = plan.step_ids();
+    let report = {
+        let progress = printer.bar(plan.steps.len() as u64);
+        let mut started = |i: usize| {
+            let s = &plan.steps[i];
+            progress.set(i as u64, format!("{} {} {}", ids[i], s.kind, s.object.name));
+        };
+        apply_observed(target.conn, plan, opts, &mut started)
+            .await
+            .map_err(|e| apply_failure(plan, &e))?
+    };
     let n = report.executed.len();
     printer.info(&format!(
         "applied {n} step{} to {} in {} ms",
@@ -278,7 +288,6 @@ pub(super) async fn execute(
         target.endpoint,
         report.elapsed.as_millis()
     ));
-    let ids = plan.step_ids();
     for (i, attempts) in &report.retried {
         printer.info(&format!(
             "  {} hit the lock timeout {attempts} time{} and was retried",
@@ -287,12 +296,17 @@ pub(super) async fn execute(
         ));
     }
 
-    let Converge::Declaration = converge else {
-        if let Converge::Skip(why) = converge {
+    match converge {
+        Converge::Declaration => {}
+        Converge::Skip(why) => {
             printer.info(why);
+            return Ok(exit::OK);
         }
-        return Ok(exit::OK);
-    };
+        Converge::Warn(why) => {
+            printer.warn(why);
+            return Ok(exit::OK);
+        }
+    }
     let remaining = target.plan_now().await?;
     if remaining.is_empty() {
         printer.info(&format!("{} now matches the declaration", target.endpoint));

@@ -90,7 +90,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
     cx.lock_timeout_ms = limits.lock_timeout.as_millis();
     cx.statement_timeout_ms = limits.statement_timeout.map(|d| d.as_millis());
     cx.long_statement_timeout_ms = limits.long_statement_timeout.map(|d| d.as_millis());
-    printer.out(&render(&plan, &cx, args.output.format, printer.color));
+    printer.out(&render(&plan, &cx, &args.output, printer.color));
 
     if args.apply {
         let (Source::Url(url), Some(conn)) = (&from, current.conn.as_mut()) else {
@@ -167,6 +167,7 @@ async fn load(
                     "a temporary local cluster"
                 }
             ));
+            let _progress = printer.spinner(&format!("loading {}", path.display()));
             source::load_sql(path, args.dev_url.as_deref(), scope, timeout).await.map(side).map_err(|e| {
                 let f = Failure::caused(format!("cannot load {}", path.display()), &e);
                 match e {

@@ -18,7 +18,7 @@ use differ::redact::RedactedUrl;
 use differ::render::{self, Context, Mode};
 use sqlx::PgConnection;
 
-use crate::args::{Cli, Command, Format, OnlineArgs, StoreArg};
+use crate::args::{Cli, Command, Format, OnlineArgs, Output, StoreArg};
 use crate::config::{self, PgTarget};
 use crate::failure::Failure;
 use crate::printer::Printer;
@@ -37,7 +37,7 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
     match &cli.command {
         Command::Plan(args) => plan::run(&cli, printer, args).await,
         Command::Apply(args) => apply::run(&cli, printer, args).await,
-        Command::Drift { output } => drift::run(&cli, printer, output.format).await,
+        Command::Drift { output } => drift::run(&cli, printer, output).await,
         Command::Diff(args) => diff::run(&cli, printer, args).await,
         Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
     }
@@ -116,6 +116,7 @@ impl Live {
 
     pub(crate) async fn read(&mut self, printer: &Printer) -> Result<Introspection, Failure> {
         let scope = self.scope();
+        let _progress = printer.spinner(&format!("reading the schema of {}", self.endpoint));
         let live = postgres::introspect(&mut self.conn, &scope)
             .await
             .map_err(|e| {
@@ -147,10 +148,12 @@ impl Live {
     /// what the tables hold.
     pub(crate) async fn plan(
         &mut self,
+        printer: &Printer,
         live: &Introspection,
         online: Online,
     ) -> Result<Plan, Failure> {
         let opts = self.diff_options(online);
+        let _progress = printer.spinner("looking at the data the plan touches");
         postgres::probe_and_plan(
             &mut self.conn,
             &live.catalog,
@@ -187,10 +190,13 @@ pub(crate) fn online(args: OnlineArgs) -> Online {
     }
 }
 
-pub(crate) fn render(plan: &Plan, cx: &Context, format: Format, color: bool) -> String {
-    match format {
-        Format::Text => render::text::render(plan, cx, color),
-        Format::Sql => render::sql::render(plan, cx),
-        Format::Json => render::json::render(plan, cx, env!("CARGO_PKG_VERSION")),
+pub(crate) fn render(plan: &Plan, cx: &Context, output: &Output, color: bool) -> String {
+    let mut cx = cx.clone();
+    cx.markdown_cap = output.markdown_cap;
+    match output.format {
+        Format::Text => render::text::render(plan, &cx, color),
+        Format::Sql => render::sql::render(plan, &cx),
+        Format::Json => render::json::render(plan, &cx, env!("CARGO_PKG_VERSION")),
+        Format::Markdown => render::markdown::render(plan, &cx),
     }
 }

@@ -13,9 +13,9 @@ use crate::printer::Printer;
 pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &PlanArgs) -> Result<u8, Failure> {
     let mut live = Live::open(cli, printer).await?;
     let current = live.read(printer).await?;
-    let plan = live.plan(&current, online(args.online)).await?;
+    let plan = live.plan(printer, &current, online(args.online)).await?;
     let cx = live.context(Mode::Plan, Allowed::default(), &ApplyOptions::default());
-    printer.out(&render(&plan, &cx, args.output.format, printer.color));
+    printer.out(&render(&plan, &cx, &args.output, printer.color));
     if let Some(path) = &args.out {
         let doc = renderers::json::render(&plan, &cx, env!("CARGO_PKG_VERSION"));
         std::fs::write(path, doc).map_err(|e| {

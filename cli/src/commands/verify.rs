@@ -44,6 +44,7 @@ pub(super) async fn run(
         diff: &diff,
         apply: &apply_opts,
     };
+    let _progress = printer.spinner("rehearsing the plan and its rollback on a scratch copy");
     verify::verify(rehearsal, dev_url, Duration::from_secs(cli.global.connect_timeout))
     .await
     .map_err(|e| {

@@ -117,7 +117,18 @@ pub async fn apply(
     plan: &Plan,
     opts: &ApplyOptions,
 ) -> Result<ApplyReport, ApplyError> {
-    let result = run_groups(conn, plan, opts).await;
+    apply_observed(conn, plan, opts, &mut |_| {}).await
+}
+
+/// [`apply`], calling `started(i)` as step `i` begins (for progress display). A group that
+/// is retried reports its steps again.
+pub async fn apply_observed(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    started: &mut (dyn FnMut(usize) + Send),
+) -> Result<ApplyReport, ApplyError> {
+    let result = run_groups(conn, plan, opts, started).await;
     // Session settings made for non-transactional steps must not outlive the apply.
     let _ = run(conn, "RESET ALL").await;
     result
@@ -204,6 +215,7 @@ impl Runner<'_> {
         conn: &mut PgConnection,
         start: usize,
         end: usize,
+        started: &mut (dyn FnMut(usize) + Send),
     ) -> Result<(), ApplyError> {
         let mut attempts = 0u32;
         'attempt: loop {
@@ -215,7 +227,12 @@ impl Runner<'_> {
                 script.extend(step.statements.iter().map(|s| (i, s.clone())));
             }
             script.push((end - 1, "COMMIT".to_owned()));
+            let mut reported = None;
             for (i, sql) in &script {
+                if reported != Some(*i) {
+                    started(*i);
+                    reported = Some(*i);
+                }
                 let Err(e) = run(conn, sql).await else {
                     continue;
                 };
@@ -237,7 +254,13 @@ impl Runner<'_> {
     /// A step outside any transaction. Its statements run one by one; a lock timeout retries
     /// the statement that hit it (those before it are done), unless running it again is
     /// unsafe.
-    async fn alone(&mut self, conn: &mut PgConnection, i: usize) -> Result<(), ApplyError> {
+    async fn alone(
+        &mut self,
+        conn: &mut PgConnection,
+        i: usize,
+        started: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<(), ApplyError> {
+        started(i);
         let step = &self.plan.steps[i];
         let mut attempts = 0u32;
         for sql in self.setup(false) {
@@ -277,8 +300,9 @@ async fn run_groups(
     conn: &mut PgConnection,
     plan: &Plan,
     opts: &ApplyOptions,
+    started: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ApplyReport, ApplyError> {
-    let started = Instant::now();
+    let clock = Instant::now();
     let mut runner = Runner {
         plan,
         opts,
@@ -298,14 +322,16 @@ async fn run_groups(
         .filter(|g| g.store == Store::Postgres)
     {
         if group.transactional {
-            runner.transaction(conn, group.start, group.end).await?;
+            runner
+                .transaction(conn, group.start, group.end, started)
+                .await?;
         } else {
-            runner.alone(conn, group.start).await?;
+            runner.alone(conn, group.start, started).await?;
         }
     }
     Ok(ApplyReport {
         executed: runner.committed,
-        elapsed: started.elapsed(),
+        elapsed: clock.elapsed(),
         retried: runner.retried,
     })
 }

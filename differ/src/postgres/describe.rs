@@ -20,7 +20,10 @@ fn sub(q: &QName, name: &str) -> String {
 }
 
 fn with_comments(first: String, comments: Vec<String>) -> String {
-    std::iter::once(first).chain(comments).collect::<Vec<_>>().join(";\n")
+    std::iter::once(first)
+        .chain(comments)
+        .collect::<Vec<_>>()
+        .join(";\n")
 }
 
 impl Definitions {
@@ -31,21 +34,53 @@ impl Definitions {
         };
         for (name, s) in &c.schemas {
             let create = format!("CREATE SCHEMA {}", quote_ident(name));
-            let comment = s.comment.as_deref().map(|t| ddl::comment(&format!("SCHEMA {}", quote_ident(name)), Some(t)));
-            put("schema", name.clone(), with_comments(create, comment.into_iter().collect()));
+            let comment = s
+                .comment
+                .as_deref()
+                .map(|t| ddl::comment(&format!("SCHEMA {}", quote_ident(name)), Some(t)));
+            put(
+                "schema",
+                name.clone(),
+                with_comments(create, comment.into_iter().collect()),
+            );
         }
         for (name, e) in &c.extensions {
             put("extension", name.clone(), ddl::create_extension(name, e));
         }
-        let type_comment = |q: &QName, text: Option<&str>| text.map(|t| ddl::comment(&format!("TYPE {}", quote_qname(q)), Some(t))).into_iter().collect();
+        let type_comment = |q: &QName, text: Option<&str>| {
+            text.map(|t| ddl::comment(&format!("TYPE {}", quote_qname(q)), Some(t)))
+                .into_iter()
+                .collect()
+        };
         for (q, e) in &c.enums {
-            put("enum", q.to_string(), with_comments(ddl::create_enum(q, e), type_comment(q, e.comment.as_deref())));
+            put(
+                "enum",
+                q.to_string(),
+                with_comments(
+                    ddl::create_enum(q, e),
+                    type_comment(q, e.comment.as_deref()),
+                ),
+            );
         }
         for (q, x) in &c.domains {
-            put("domain", q.to_string(), with_comments(ddl::create_domain(q, x), type_comment(q, x.comment.as_deref())));
+            put(
+                "domain",
+                q.to_string(),
+                with_comments(
+                    ddl::create_domain(q, x),
+                    type_comment(q, x.comment.as_deref()),
+                ),
+            );
         }
         for (q, x) in &c.composites {
-            put("composite-type", q.to_string(), with_comments(ddl::create_composite(q, x), type_comment(q, x.comment.as_deref())));
+            put(
+                "composite-type",
+                q.to_string(),
+                with_comments(
+                    ddl::create_composite(q, x),
+                    type_comment(q, x.comment.as_deref()),
+                ),
+            );
         }
         for (q, x) in &c.collations {
             put("collation", q.to_string(), ddl::create_collation(q, x));
@@ -54,12 +89,28 @@ impl Definitions {
             put("sequence", q.to_string(), ddl::create_sequence(q, s));
         }
         for (q, f) in &c.functions {
-            let kind = if f.kind == FunctionKind::Procedure { "procedure" } else { "function" };
-            put(kind, super::diff::function_display(q), f.definition.trim_end().to_owned());
+            let kind = if f.kind == FunctionKind::Procedure {
+                "procedure"
+            } else {
+                "function"
+            };
+            put(
+                kind,
+                super::diff::function_display(q),
+                f.definition.trim_end().to_owned(),
+            );
         }
         for (q, v) in &c.views {
-            let kind = if v.materialized { "materialized-view" } else { "view" };
-            put(kind, q.to_string(), with_comments(ddl::create_view(q, v, false), ddl::view_comments(q, v)));
+            let kind = if v.materialized {
+                "materialized-view"
+            } else {
+                "view"
+            };
+            put(
+                kind,
+                q.to_string(),
+                with_comments(ddl::create_view(q, v, false), ddl::view_comments(q, v)),
+            );
             for (name, ix) in &v.indexes {
                 put("index", sub(q, name), ddl::create_index(q, name, ix, false));
             }
@@ -69,33 +120,105 @@ impl Definitions {
         }
         for (q, t) in &c.tables {
             let qt = quote_qname(q);
-            put("table", q.to_string(), with_comments(ddl::create_table(q, t), ddl::table_comments(q, t)));
+            put(
+                "table",
+                q.to_string(),
+                with_comments(ddl::create_table(q, t), ddl::table_comments(q, t)),
+            );
             for col in &t.columns {
-                let comment = col.comment.as_deref().map(|text| ddl::comment(&format!("COLUMN {qt}.{}", quote_ident(&col.name)), Some(text)));
-                put("column", sub(q, &col.name), with_comments(ddl::column_def(col), comment.into_iter().collect()));
+                let comment = col.comment.as_deref().map(|text| {
+                    ddl::comment(
+                        &format!("COLUMN {qt}.{}", quote_ident(&col.name)),
+                        Some(text),
+                    )
+                });
+                put(
+                    "column",
+                    sub(q, &col.name),
+                    with_comments(ddl::column_def(col), comment.into_iter().collect()),
+                );
             }
             let constraint_comment = |name: &str, text: Option<&str>| -> Vec<String> {
-                text.map(|t| ddl::comment(&format!("CONSTRAINT {} ON {qt}", quote_ident(name)), Some(t))).into_iter().collect()
+                text.map(|t| {
+                    ddl::comment(
+                        &format!("CONSTRAINT {} ON {qt}", quote_ident(name)),
+                        Some(t),
+                    )
+                })
+                .into_iter()
+                .collect()
             };
             if let Some(pk) = &t.primary_key {
-                put("primary-key", sub(q, &pk.name), with_comments(format!("ALTER TABLE {qt} ADD {}", ddl::primary_key_clause(pk)), constraint_comment(&pk.name, pk.comment.as_deref())));
+                put(
+                    "primary-key",
+                    sub(q, &pk.name),
+                    with_comments(
+                        format!("ALTER TABLE {qt} ADD {}", ddl::primary_key_clause(pk)),
+                        constraint_comment(&pk.name, pk.comment.as_deref()),
+                    ),
+                );
             }
             for (name, u) in &t.uniques {
-                put("unique", sub(q, name), with_comments(format!("ALTER TABLE {qt} ADD {}", ddl::unique_clause(name, u)), constraint_comment(name, u.comment.as_deref())));
+                put(
+                    "unique",
+                    sub(q, name),
+                    with_comments(
+                        format!("ALTER TABLE {qt} ADD {}", ddl::unique_clause(name, u)),
+                        constraint_comment(name, u.comment.as_deref()),
+                    ),
+                );
             }
             for (name, k) in &t.checks {
-                put("check", sub(q, name), with_comments(format!("ALTER TABLE {qt} ADD {}", ddl::check_clause(name, k)), constraint_comment(name, k.comment.as_deref())));
+                put(
+                    "check",
+                    sub(q, name),
+                    with_comments(
+                        format!("ALTER TABLE {qt} ADD {}", ddl::check_clause(name, k)),
+                        constraint_comment(name, k.comment.as_deref()),
+                    ),
+                );
             }
             for (name, x) in &t.excludes {
-                put("exclusion", sub(q, name), with_comments(format!("ALTER TABLE {qt} ADD CONSTRAINT {} {}", quote_ident(name), x.definition), constraint_comment(name, x.comment.as_deref())));
+                put(
+                    "exclusion",
+                    sub(q, name),
+                    with_comments(
+                        format!(
+                            "ALTER TABLE {qt} ADD CONSTRAINT {} {}",
+                            quote_ident(name),
+                            x.definition
+                        ),
+                        constraint_comment(name, x.comment.as_deref()),
+                    ),
+                );
             }
             for (name, fk) in &t.foreign_keys {
-                put("foreign-key", sub(q, name), with_comments(format!("ALTER TABLE {qt} ADD {}", ddl::foreign_key_clause(name, fk, !fk.validated)), constraint_comment(name, fk.comment.as_deref())));
+                put(
+                    "foreign-key",
+                    sub(q, name),
+                    with_comments(
+                        format!(
+                            "ALTER TABLE {qt} ADD {}",
+                            ddl::foreign_key_clause(name, fk, !fk.validated)
+                        ),
+                        constraint_comment(name, fk.comment.as_deref()),
+                    ),
+                );
             }
             for (name, ix) in &t.indexes {
                 let qi = quote_qname(&QName::new(q.schema.clone(), name.clone()));
-                let comment = ix.comment.as_deref().map(|text| ddl::comment(&format!("INDEX {qi}"), Some(text)));
-                put("index", sub(q, name), with_comments(ddl::create_index(q, name, ix, false), comment.into_iter().collect()));
+                let comment = ix
+                    .comment
+                    .as_deref()
+                    .map(|text| ddl::comment(&format!("INDEX {qi}"), Some(text)));
+                put(
+                    "index",
+                    sub(q, name),
+                    with_comments(
+                        ddl::create_index(q, name, ix, false),
+                        comment.into_iter().collect(),
+                    ),
+                );
             }
             for (name, tr) in &t.triggers {
                 put("trigger", sub(q, name), tr.definition.clone());
@@ -108,13 +231,19 @@ impl Definitions {
     }
 
     pub fn get(&self, kind: &str, name: &str) -> Option<&str> {
-        self.by_object.get(&(kind.to_owned(), name.to_owned())).map(String::as_str)
+        self.by_object
+            .get(&(kind.to_owned(), name.to_owned()))
+            .map(String::as_str)
     }
 }
 
 /// Puts before/after definitions on the first step of every change that alters an object.
 pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
-    let changes: Vec<_> = plan.changes().into_iter().filter(|c| c.op == Op::Alter).collect();
+    let changes: Vec<_> = plan
+        .changes()
+        .into_iter()
+        .filter(|c| c.op == Op::Alter)
+        .collect();
     if changes.is_empty() {
         return;
     }
@@ -124,7 +253,10 @@ pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
         let (kind, name) = (first.object.kind.to_string(), first.object.name.clone());
         let (b, a) = (before.get(&kind, &name), after.get(&kind, &name));
         if b.is_some() && a.is_some() && b != a {
-            plan.steps[c.steps[0]].ddl = Some(DdlChange { before: b.map(str::to_owned), after: a.map(str::to_owned) });
+            plan.steps[c.steps[0]].ddl = Some(DdlChange {
+                before: b.map(str::to_owned),
+                after: a.map(str::to_owned),
+            });
         }
     }
 }

@@ -211,6 +211,16 @@ pub fn treatment(rule: &str) -> Treatment {
 /// are left out.
 pub fn annotate(plan: &mut Plan) {
     let options = LintOptions::default();
+    // Steps that drop or rename only to re-create (a rebuilt view, an enum rewritten through a
+    // temporary name, seadiff's own temporary check): "this may break clients" is not so.
+    let mut rebuilding = vec![false; plan.steps.len()];
+    for c in plan.changes() {
+        if c.op == crate::plan::Op::Alter {
+            for i in c.steps {
+                rebuilding[i] = !plan.steps[i].kind.starts_with("rename-");
+            }
+        }
+    }
     for group in plan
         .groups()
         .into_iter()
@@ -229,7 +239,9 @@ pub fn annotate(plan: &mut Plan) {
         for (k, list) in findings.into_iter().enumerate() {
             let step = &plan.steps[owners[k]];
             for f in list {
-                if shown(step, &f) {
+                let breaks_clients =
+                    f.rule.starts_with("ban-drop-") || f.rule.starts_with("renaming-");
+                if shown(step, &f) && !(rebuilding[owners[k]] && breaks_clients) {
                     found.push((owners[k], f));
                 }
             }
@@ -735,13 +747,13 @@ COMMIT;"#;
     #[test]
     fn annotate_keeps_what_hazards_do_not_say() {
         use crate::plan::{Hazard, HazardKind, ObjectRef, Op};
-        let step = |sql: &str, hazard: Option<HazardKind>| Step {
+        let step = |kind: &'static str, sql: &str, hazard: Option<HazardKind>| Step {
             store: Store::Postgres,
-            kind: "x".into(),
+            kind: kind.into(),
             op: Op::Alter,
             object: ObjectRef {
                 kind: "column".into(),
-                name: "public.t.c".into(),
+                name: format!("public.t.{kind}"),
             },
             detail: None,
             statements: vec![sql.to_owned()],
@@ -753,10 +765,21 @@ COMMIT;"#;
         };
         let mut plan = Plan {
             steps: vec![
-                step(r#"ALTER TABLE "public"."t" RENAME COLUMN "a" TO "b""#, None),
                 step(
+                    "rename-column",
+                    r#"ALTER TABLE "public"."t" RENAME COLUMN "a" TO "b""#,
+                    None,
+                ),
+                step(
+                    "drop-column",
                     r#"ALTER TABLE "public"."t" DROP COLUMN "c""#,
                     Some(HazardKind::DataLoss),
+                ),
+                // A rewrite through a temporary name is not a rename clients see.
+                step(
+                    "replace-enum",
+                    r#"ALTER TYPE "public"."e" RENAME TO "e__seadiff_old""#,
+                    None,
                 ),
             ],
             ..Plan::default()
@@ -775,5 +798,6 @@ COMMIT;"#;
             "ban-drop-column repeats data-loss: {:?}",
             rules(1)
         );
+        assert!(rules(2).is_empty(), "{:?}", rules(2));
     }
 }

@@ -4,24 +4,29 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Context, Mode, stores};
 use crate::plan::{
-    DdlChange, Fingerprint, Hazard, HazardKind, Lint, Notice, NoticeKind, ObjectRef, Op, Plan, Step, Store,
+    DdlChange, Fingerprint, Hazard, HazardKind, Lint, Notice, NoticeKind, ObjectRef, Op, Plan,
+    Step, Store,
 };
 
 /// Version of the JSON plan format.
 pub const FORMAT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanDocument {
+    #[schemars(extend("const" = 1))]
     pub format_version: u32,
     pub tool_version: String,
     /// `plan` or `drift`.
+    #[schemars(extend("enum" = ["plan", "drift"]))]
     pub kind: String,
     /// `in-sync`, `changes` (plan) or `drifted` (drift).
+    #[schemars(extend("enum" = ["in-sync", "changes", "drifted"]))]
     pub status: String,
     pub stores: BTreeMap<String, StoreDoc>,
     pub steps: Vec<StepDoc>,
@@ -31,7 +36,7 @@ pub struct PlanDocument {
     pub summary: SummaryDoc,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoreDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,19 +52,21 @@ pub struct StoreDoc {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FingerprintDoc {
     pub current: String,
     pub desired: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepDoc {
     pub id: String,
+    #[schemars(extend("enum" = ["postgres", "redis", "vespa"]))]
     pub store: String,
     pub kind: String,
+    #[schemars(extend("enum" = ["create", "alter", "drop"]))]
     pub op: String,
     pub object: ObjectDoc,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,21 +91,22 @@ pub struct StepDoc {
     pub blocked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectDoc {
     pub kind: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HazardDoc {
+    #[schemars(extend("enum" = ["data-loss", "table-rewrite", "access-exclusive-lock", "index-build", "validates-rows", "non-transactional", "irreversible", "unmanaged-dependents"]))]
     pub kind: String,
     pub why: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LintDoc {
     pub rule: String,
@@ -107,7 +115,7 @@ pub struct LintDoc {
     pub help: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RollbackDoc {
     pub steps: Vec<StepDoc>,
@@ -116,7 +124,7 @@ pub struct RollbackDoc {
     pub irreversible: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryDoc {
     pub add: usize,
@@ -257,6 +265,14 @@ pub fn render(plan: &Plan, cx: &Context, tool_version: &str) -> String {
     text
 }
 
+/// The JSON Schema of [`PlanDocument`], as committed in `docs/plan.schema.json`.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(PlanDocument);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// A plan read back from its document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedPlan {
@@ -361,7 +377,10 @@ fn steps_from(docs: &[StepDoc]) -> Result<Vec<Step>, String> {
                 hazards,
                 transactional: d.transactional,
                 isolated: d.isolated,
-                ddl: (d.before.is_some() || d.after.is_some()).then(|| DdlChange { before: d.before.clone(), after: d.after.clone() }),
+                ddl: (d.before.is_some() || d.after.is_some()).then(|| DdlChange {
+                    before: d.before.clone(),
+                    after: d.after.clone(),
+                }),
                 lints: d
                     .lints
                     .iter()
@@ -444,5 +463,29 @@ mod tests {
         );
         assert_eq!(saved.tool_version, "9.9.9");
         assert!(parse(r#"{"format_version": 2}"#).is_err());
+    }
+
+    /// The committed schema is the one these types generate. To refresh it after changing the
+    /// document: `SEADIFF_UPDATE_SCHEMA=1 cargo test -p differ committed_schema`.
+    #[test]
+    fn committed_schema_matches_the_document_types() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/plan.schema.json");
+        let generated = schema();
+        if std::env::var_os("SEADIFF_UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &generated).expect("write the schema");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is out of date; regenerate it with SEADIFF_UPDATE_SCHEMA=1 cargo test -p differ committed_schema",
+            path.display()
+        );
+        for k in HazardKind::ALL {
+            assert!(
+                generated.contains(&format!("\"{}\"", k.code())),
+                "hazard {k} missing from the schema"
+            );
+        }
     }
 }

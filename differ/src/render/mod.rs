@@ -1,6 +1,8 @@
-//! Plans as text for people, SQL for DBAs, JSON for machines. Pure functions of a plan.
+//! Plans as text for people, SQL for DBAs, JSON for machines, Markdown for pull requests.
+//! Pure functions of a plan.
 
 pub mod json;
+pub mod markdown;
 pub mod sql;
 pub mod text;
 
@@ -32,6 +34,8 @@ pub struct Context {
     pub statement_timeout_ms: Option<u128>,
     pub long_statement_timeout_ms: Option<u128>,
     pub search_path: Vec<String>,
+    /// Longest Markdown output, in characters (a pull-request comment has a limit).
+    pub markdown_cap: usize,
 }
 
 impl Context {
@@ -44,6 +48,7 @@ impl Context {
             statement_timeout_ms: Some(60_000),
             long_statement_timeout_ms: None,
             search_path: vec!["public".to_owned()],
+            markdown_cap: markdown::DEFAULT_CAP,
         }
     }
 }

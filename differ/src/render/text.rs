@@ -240,8 +240,13 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
                         paint.dim(&h.why)
                     );
                 }
-                                for l in &plan.steps[i].lints {
-                    let _ = writeln!(out, "      {} {}", paint.dim(&format!("squawk {}:", l.rule)), paint.dim(&l.message));
+                for l in &plan.steps[i].lints {
+                    let _ = writeln!(
+                        out,
+                        "      {} {}",
+                        paint.dim(&format!("squawk {}:", l.rule)),
+                        paint.dim(&l.message)
+                    );
                 }
             }
             if let Some(d) = row.steps.first().and_then(|&i| plan.steps[i].ddl.as_ref())

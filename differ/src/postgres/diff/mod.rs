@@ -532,6 +532,8 @@ impl Planner<'_> {
                 for d in reverse.get(o).into_iter().flatten() {
                     let d_owner = owner(d);
                     let exempt = removed.contains(*d)
+                        || e.needs.contains(*d)
+                        || e.provides.contains(*d)
                         || d_owner.as_ref().is_some_and(|t| {
                             dropped_tables.contains(t) || Some(t) == base.as_ref()
                         })

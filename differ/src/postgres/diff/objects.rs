@@ -215,7 +215,17 @@ impl Planner<'_> {
                 Some(c) if view_replaceable(c, d) && !self.rebuilt(&obj) => {
                     self.alter_view(q, c, d)
                 }
-                _ => {
+                Some(c) => {
+                    let deps = self.desired_deps(&obj);
+                    let at = self.entries.len();
+                    self.create_view(q, d, deps, None);
+                    self.entries[at].step.detail = Some(if view_replaceable(c, d) {
+                        "it sits on something this plan changes".to_owned()
+                    } else {
+                        "the new definition cannot replace the old in place".to_owned()
+                    });
+                }
+                None => {
                     let deps = self.desired_deps(&obj);
                     self.create_view(q, d, deps, None);
                 }
