@@ -52,6 +52,10 @@ pub struct Global {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// The sea-orm-migration crate (for `migrate generate`, and to report pending migrations)
+    #[arg(long, global = true, default_value = "migration", value_name = "DIR")]
+    pub migration_dir: PathBuf,
+
     /// Only the output and errors: no status lines or progress on stderr
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -70,6 +74,9 @@ pub enum Command {
     },
     /// Compare any two schema sources and, with --apply, bring --from to the --to state
     Diff(DiffArgs),
+    /// Write the plan as a sea-orm-migration file
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
     /// Print the live schema as seadiff reads it
     Inspect {
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
@@ -86,9 +93,31 @@ impl Cli {
             Command::Drift { output } => output.format,
             Command::Diff(a) => a.output.format,
             Command::Inspect { format } => return *format != InspectFormat::Text,
+            Command::Migrate(_) => Format::Text,
         };
         format != Format::Text
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Write `mYYYYMMDD_HHMMSS_NAME.rs` (up: the plan, down: its rollback) into the migration
+    /// crate and register it in its `lib.rs`
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Migration name: lowercase letters, digits and underscores
+    pub name: String,
+    /// Let the migration run hazardous steps of this kind (repeatable; `all` allows every hazard)
+    #[arg(long = "allow-hazard", value_name = "CODE")]
+    pub allow_hazard: Vec<String>,
+    /// Plain DDL instead of online DDL (by default a migration uses concurrent index builds and
+    /// NOT VALID + VALIDATE wherever they apply, since production holds data the dev database
+    /// may not)
+    #[arg(long)]
+    pub no_online: bool,
 }
 
 /// `seadiff diff --from SRC --to SRC`

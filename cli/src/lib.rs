@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod entities;
 mod failure;
+mod migrate;
 mod printer;
 
 use std::process::ExitCode;

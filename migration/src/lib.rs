@@ -1,5 +1,5 @@
-//! The application's migration history. `seadiff migrate generate NAME` (planned) writes a
-//! reviewed plan here as `mYYYYMMDD_HHMMSS_name.rs` and registers it below.
+//! The application's migration history. `seadiff migrate generate NAME` writes a reviewed plan
+//! here as `mYYYYMMDD_HHMMSS_name.rs` (up: the plan, down: its rollback) and registers it below.
 
 pub use sea_orm_migration::prelude::*;
 

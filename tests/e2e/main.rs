@@ -8,6 +8,7 @@ mod entities;
 mod formats;
 mod introspection;
 mod kinds;
+mod migrations;
 mod reference;
 mod safety;
 mod terminal;

@@ -323,7 +323,7 @@ pub(super) async fn execute(
     Err(f.hint("this is a seadiff bug unless someone changed the database at the same time; please report it"))
 }
 
-fn refuse_blocked(plan: &Plan, allowed: &Allowed) -> Result<(), Failure> {
+pub(super) fn refuse_blocked(plan: &Plan, allowed: &Allowed) -> Result<(), Failure> {
     let blocked = plan.blocked(allowed);
     if blocked.is_empty() {
         return Ok(());

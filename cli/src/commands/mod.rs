@@ -5,6 +5,7 @@ mod apply;
 mod diff;
 mod drift;
 mod inspect;
+mod migrate;
 mod plan;
 mod verify;
 
@@ -18,9 +19,10 @@ use differ::redact::RedactedUrl;
 use differ::render::{self, Context, Mode};
 use sqlx::PgConnection;
 
-use crate::args::{Cli, Command, Format, OnlineArgs, Output, StoreArg};
+use crate::args::{Cli, Command, Format, MigrateCommand, OnlineArgs, Output, StoreArg};
 use crate::config::{self, PgTarget};
 use crate::failure::Failure;
+use crate::migrate::{self as migrate_files, History};
 use crate::printer::Printer;
 
 pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> {
@@ -40,6 +42,9 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
         Command::Drift { output } => drift::run(&cli, printer, output).await,
         Command::Diff(args) => diff::run(&cli, printer, args).await,
         Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
+        Command::Migrate(MigrateCommand::Generate(args)) => {
+            migrate::generate(&cli, printer, args).await
+        }
     }
 }
 
@@ -163,6 +168,54 @@ impl Live {
         )
         .await
         .map_err(|e| Failure::caused(format!("cannot look at the data in {}", self.endpoint), &e))
+    }
+
+    /// The migration history: files in the migration crate against `seaql_migrations`. `None`
+    /// when there is no migration crate at `--migration-dir`.
+    pub(crate) async fn history(&mut self, cli: &Cli) -> Result<Option<History>, Failure> {
+        let Ok(files) = migrate_files::files(&cli.global.migration_dir) else {
+            return Ok(None);
+        };
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT version::text FROM seaql_migrations WHERE to_regclass('seaql_migrations') IS NOT NULL",
+        )
+        .fetch_all(&mut self.conn)
+        .await
+        .or_else(|e| match &e {
+            // No such table: nothing applied yet.
+            sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01") => Ok(Vec::new()),
+            _ => Err(e),
+        })
+        .map_err(|e| Failure::caused(format!("cannot read seaql_migrations in {}", self.endpoint), &e))?;
+        let applied = rows.into_iter().map(|(v,)| v).collect();
+        Ok(Some(History::of(&files, &applied)))
+    }
+
+    /// Says how the migration history stands next to `plan`, and warns where they disagree.
+    pub(crate) async fn report_history(
+        &mut self,
+        cli: &Cli,
+        printer: &Printer,
+        plan: &Plan,
+    ) -> Result<(), Failure> {
+        if let Some(h) = self.history(cli).await?
+            && !(h.applied.is_empty() && h.pending.is_empty())
+        {
+            printer.info(&format!(
+                "migrations: {} applied, {} pending{}",
+                h.applied.len(),
+                h.pending.len(),
+                if h.pending.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", h.pending.join(", "))
+                }
+            ));
+            for w in h.disagreements(plan.is_empty()) {
+                printer.warn(&w);
+            }
+        }
+        Ok(())
     }
 
     /// The render context: target, what apply would allow, and the settings it would use.

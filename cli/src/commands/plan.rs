@@ -16,6 +16,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &PlanArgs) -> Re
     let plan = live.plan(printer, &current, online(args.online)).await?;
     let cx = live.context(Mode::Plan, Allowed::default(), &ApplyOptions::default());
     printer.out(&render(&plan, &cx, &args.output, printer.color));
+    live.report_history(cli, printer, &plan).await?;
     if let Some(path) = &args.out {
         let doc = renderers::json::render(&plan, &cx, env!("CARGO_PKG_VERSION"));
         std::fs::write(path, doc).map_err(|e| {
