@@ -57,13 +57,8 @@ fn groups_const(out: &mut String, name: &str, plan: &Plan) {
         let _ = writeln!(out, "    Group {{");
         let _ = writeln!(out, "        transactional: {},", g.transactional);
         let _ = writeln!(out, "        statements: &[");
-        for i in g.start..g.end {
-            let s = &plan.steps[i];
-            let _ = writeln!(
-                out,
-                "            // {} {} {}",
-                ids[i], s.kind, s.object.name
-            );
+        for (id, s) in ids[g.start..g.end].iter().zip(&plan.steps[g.start..g.end]) {
+            let _ = writeln!(out, "            // {id} {} {}", s.kind, s.object.name);
             for h in &s.hazards {
                 let _ = writeln!(
                     out,
