@@ -74,6 +74,9 @@ pub enum Command {
     },
     /// Compare any two schema sources and, with --apply, bring --from to the --to state
     Diff(DiffArgs),
+    /// Store by store: reachable, in sync, pending hazards and migrations, not managed; with
+    /// --smoke, whether every managed table takes a write
+    Status(StatusArgs),
     /// Write the plan as a sea-orm-migration file
     #[command(subcommand)]
     Migrate(MigrateCommand),
@@ -94,9 +97,27 @@ impl Cli {
             Command::Diff(a) => a.output.format,
             Command::Inspect { format } => return *format != InspectFormat::Text,
             Command::Migrate(_) => Format::Text,
+            Command::Status(a) => return a.format != StatusFormat::Text,
         };
         format != Format::Text
     }
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
+    /// Also insert, read, update and delete a synthesized row in every managed table, inside a
+    /// transaction that is always rolled back
+    #[arg(long)]
+    pub smoke: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -86,6 +86,16 @@ fn describe(e: &(dyn StdError + 'static)) -> String {
     e.to_string()
 }
 
+impl Failure {
+    /// The failure on one line: the message and its causes.
+    pub(crate) fn one_line(&self) -> String {
+        std::iter::once(self.message.as_str())
+            .chain(self.causes.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;

@@ -11,6 +11,7 @@ mod kinds;
 mod migrations;
 mod reference;
 mod safety;
+mod status;
 mod terminal;
 mod yaml_extras;
 

@@ -7,6 +7,7 @@ mod drift;
 mod inspect;
 mod migrate;
 mod plan;
+mod status;
 mod verify;
 
 use std::time::Duration;
@@ -42,6 +43,7 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
         Command::Drift { output } => drift::run(&cli, printer, output).await,
         Command::Diff(args) => diff::run(&cli, printer, args).await,
         Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
+        Command::Status(args) => status::run(&cli, printer, args).await,
         Command::Migrate(MigrateCommand::Generate(args)) => {
             migrate::generate(&cli, printer, args).await
         }
@@ -65,6 +67,12 @@ pub(crate) struct Live {
 
 impl Live {
     pub(crate) async fn open(cli: &Cli, printer: &mut Printer) -> Result<Live, Failure> {
+        let target = Live::resolve(cli, printer)?;
+        Live::connect(cli, printer, target).await
+    }
+
+    /// The configured target: `schema.yaml`, entities, URL. Errors here are the user's input.
+    pub(crate) fn resolve(cli: &Cli, printer: &mut Printer) -> Result<PgTarget, Failure> {
         let config = config::load(&cli.global.config)?;
         let target = config::postgres(
             &cli.global.config,
@@ -72,6 +80,15 @@ impl Live {
             cli.global.database_url.as_deref(),
         )?;
         printer.add_secret_url(&target.url);
+        Ok(target)
+    }
+
+    /// Connects to a resolved target.
+    pub(crate) async fn connect(
+        cli: &Cli,
+        printer: &Printer,
+        target: PgTarget,
+    ) -> Result<Live, Failure> {
         let endpoint = RedactedUrl::new(&target.url);
         printer.detail(&format!("connecting to {endpoint}"));
         let conn = postgres::connect(&target.url, Duration::from_secs(cli.global.connect_timeout))

@@ -14,6 +14,7 @@ pub mod probe;
 pub mod rollback;
 pub mod scratch;
 pub mod script;
+pub mod smoke;
 pub mod source;
 pub mod types;
 pub mod verify;
