@@ -2,6 +2,7 @@
 //! One test binary, one module per area. Every test gets its own database (`TestDb`).
 
 mod bad_input;
+mod ci_recipes;
 mod diff_command;
 mod drift;
 mod entities;

@@ -73,7 +73,7 @@ async fn a_table_no_synthesized_row_can_satisfy_is_named_and_the_rest_still_run(
         assert!(line(ok).ends_with("passed"), "{ok}: {text}");
     }
     assert!(text.contains("3 of 4 tables"), "{text}");
-        // The hand-added CHECK is drift, and status says so too.
+    // The hand-added CHECK is drift, and status says so too.
     assert!(text.contains("drifted: 1 difference"), "{text}");
 
     // A CHECK that refuses the first shape of values but not a simpler one.
