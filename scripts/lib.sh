@@ -60,14 +60,54 @@ MSG
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
 }
 
-# Redis: 127.0.0.1:6379, starting a non-persistent redis-server if it is installed.
-ensure_redis() {
-  if port_open 127.0.0.1 6379; then return; fi
-  if command -v redis-server >/dev/null 2>&1; then
-    echo "starting redis-server on 127.0.0.1:6379" >&2
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
-    for _ in $(seq 1 20); do port_open 127.0.0.1 6379 && return; sleep 0.25; done
-  fi
-  echo "error: Redis is not reachable on 127.0.0.1:6379; install redis-server (apt-get install redis-server)" >&2
+# Redis: the tests and the demo start their own redis-server processes on free loopback ports
+# (never the shared 6379), so they need the binaries, not a running server.
+ensure_redis_binaries() {
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then return; fi
+  echo "error: redis-server and redis-cli are needed (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)" >&2
   exit 2
+}
+
+# RediSearch, for the search-index tests: SEADIFF_REDISEARCH_SO if set, else the system's
+# module, else Debian's package unpacked (not installed) under .seadiff/redisearch.
+ensure_redisearch() {
+  if [ -n "${SEADIFF_REDISEARCH_SO:-}" ] && [ -f "$SEADIFF_REDISEARCH_SO" ]; then return; fi
+  local local_so
+  local_so="$(pwd)/.seadiff/redisearch/usr/lib/redis/modules/redisearch.so"
+  for so in "$local_so" /usr/lib/redis/modules/redisearch.so; do
+    if [ -f "$so" ]; then export SEADIFF_REDISEARCH_SO=$so; return; fi
+  done
+  if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
+    echo "fetching the RediSearch module (apt-get download redis-redisearch) into .seadiff/redisearch" >&2
+    local dir
+    dir="$(pwd)/.seadiff/redisearch"
+    mkdir -p "$dir"
+    (cd "$dir" && apt-get download redis-redisearch >/dev/null 2>&1 && dpkg -x redis-redisearch_*.deb .) || true
+    if [ -f "$local_so" ]; then export SEADIFF_REDISEARCH_SO=$local_so; return; fi
+  fi
+  cat >&2 <<'MSG'
+error: the RediSearch module is needed for the search-index tests and could not be fetched.
+On Debian/Ubuntu: apt-get install redis-redisearch (or apt-get download redis-redisearch and
+unpack it with dpkg -x), then set SEADIFF_REDISEARCH_SO=/path/to/redisearch.so
+MSG
+  exit 2
+}
+
+# Starts a private, non-persistent redis-server on a free loopback port for the demo and sets
+# DEMO_REDIS_URL; it is shut down when the calling script exits.
+start_private_redis() {
+  ensure_redis_binaries
+  local port dir
+  for port in $(seq 56379 56399); do port_open 127.0.0.1 "$port" || break; done
+  dir="$(pwd)/.seadiff/redis-demo"
+  mkdir -p "$dir"
+  # A config file, as production servers have, so CONFIG REWRITE can persist what apply sets.
+  printf 'bind 127.0.0.1\nport %s\ndir %s\nsave ""\nappendonly no\npidfile %s/redis.pid\nlogfile %s/redis.log\ndaemonize yes\n' \
+    "$port" "$dir" "$dir" "$dir" >"$dir/redis.conf"
+  redis-server "$dir/redis.conf" >/dev/null
+  for _ in $(seq 1 40); do port_open 127.0.0.1 "$port" && break; sleep 0.25; done
+  port_open 127.0.0.1 "$port" || { echo "error: redis-server did not start; see $dir/redis.log" >&2; exit 2; }
+  DEMO_REDIS_PORT=$port
+  DEMO_REDIS_URL=redis://127.0.0.1:$port/0
+  trap 'redis-cli -p "$DEMO_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true' EXIT
 }

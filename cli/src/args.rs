@@ -36,6 +36,10 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
 
+    /// Redis URL; overrides REDIS_URL and schema.yaml's redis.url
+    #[arg(long, global = true, value_name = "URL")]
+    pub redis_url: Option<String>,
+
     /// Restrict to these stores (repeatable)
     #[arg(long, global = true, value_enum, value_name = "STORE")]
     pub only: Vec<StoreArg>,
@@ -68,10 +72,7 @@ pub enum Command {
     /// Make the stores match the declaration (or run a saved plan, or its rollback)
     Apply(ApplyArgs),
     /// Report every difference between the stores and the declaration; exit 1 when drifted
-    Drift {
-        #[command(flatten)]
-        output: Output,
-    },
+    Drift(DriftArgs),
     /// Compare any two schema sources and, with --apply, bring --from to the --to state
     Diff(DiffArgs),
     /// Store by store: reachable, in sync, pending hazards and migrations, not managed; with
@@ -93,7 +94,7 @@ impl Cli {
         let format = match &self.command {
             Command::Plan(a) => a.output.format,
             Command::Apply(a) => a.output.format,
-            Command::Drift { output } => output.format,
+            Command::Drift(a) => a.output.format,
             Command::Diff(a) => a.output.format,
             Command::Inspect { format } => return *format != InspectFormat::Text,
             Command::Migrate(_) => Format::Text,
@@ -182,12 +183,24 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub output: Output,
+    /// Count what could not be verified (a refused command, a missing module) as drift
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub output: Output,
     /// Exit with 1 when there are changes
     #[arg(long)]
     pub exit_code: bool,
+    /// With --exit-code: count what could not be verified as a change
+    #[arg(long)]
+    pub strict: bool,
     /// Also save the plan as JSON to FILE, for `apply --plan FILE`
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,

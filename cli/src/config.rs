@@ -127,3 +127,22 @@ pub(crate) fn postgres(
         warnings,
     })
 }
+
+/// The Redis declaration, if `schema.yaml` has a `redis:` section. URL precedence:
+/// `--redis-url`, then `REDIS_URL`, then `redis.url`.
+pub(crate) fn redis(
+    config_path: &Path,
+    config: &Config,
+    url_flag: Option<&str>,
+) -> Result<Option<differ::redis::model::Declared>, Failure> {
+    let Some(section) = &config.redis else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(config_path).unwrap_or_default();
+    let url = url_flag
+        .map(str::to_owned)
+        .or_else(|| env("REDIS_URL").filter(|u| !u.is_empty()));
+    differ::redis::declare::declare(section, &env, url.as_deref())
+        .map(Some)
+        .map_err(|e| config_failure(config_path, &text, &e))
+}

@@ -12,4 +12,5 @@ pub mod model;
 pub mod plan;
 pub mod postgres;
 pub mod redact;
+pub mod redis;
 pub mod render;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use seadiff_tests::TestDb;
+use seadiff_tests::redis_server::RedisServer;
 
 use crate::{assert_exit, seadiff, stderr, stdout};
 
@@ -30,7 +31,8 @@ fn fake_gh(dir: &Path) {
         .expect("chmod");
 }
 
-fn script(name: &str, url: &str, bin: &Path, env: &[(&str, &str)]) -> Output {
+/// Runs a recipe against `url` and, for the repository's declared Redis, a private server.
+fn script(name: &str, url: &str, redis: &RedisServer, bin: &Path, env: &[(&str, &str)]) -> Output {
     let seadiff_dir = Path::new(env!("CARGO_BIN_EXE_seadiff"))
         .parent()
         .expect("bin dir")
@@ -45,6 +47,7 @@ fn script(name: &str, url: &str, bin: &Path, env: &[(&str, &str)]) -> Output {
     cmd.current_dir(repo())
         .env("PATH", path)
         .env("DATABASE_URL", url)
+        .env("REDIS_URL", redis.url(0))
         .env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
@@ -85,6 +88,7 @@ fn the_workflows_run_the_scripts_this_test_runs() {
 #[tokio::test]
 async fn the_pull_request_recipe_posts_then_updates_its_comment() {
     let db = TestDb::new("ci::pr").await;
+    let redis = RedisServer::start();
     let tmp = tempfile::tempdir().expect("tempdir");
     fake_gh(tmp.path());
     let log = tmp.path().join("gh.log");
@@ -96,7 +100,7 @@ async fn the_pull_request_recipe_posts_then_updates_its_comment() {
         ("GH_TOKEN", "x"),
     ];
 
-    let out = script("seadiff-pr-comment.sh", &db.url, tmp.path(), &base);
+    let out = script("seadiff-pr-comment.sh", &db.url, &redis, tmp.path(), &base);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let calls = std::fs::read_to_string(&log).expect("gh log");
     assert!(
@@ -109,7 +113,7 @@ async fn the_pull_request_recipe_posts_then_updates_its_comment() {
 
     let mut again = base.to_vec();
     again.push(("GH_EXISTING", "4242"));
-    let out = script("seadiff-pr-comment.sh", &db.url, tmp.path(), &again);
+    let out = script("seadiff-pr-comment.sh", &db.url, &redis, tmp.path(), &again);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let calls = std::fs::read_to_string(&log).expect("gh log");
     assert!(
@@ -121,6 +125,7 @@ async fn the_pull_request_recipe_posts_then_updates_its_comment() {
     let out = script(
         "seadiff-pr-comment.sh",
         "postgres://nobody@127.0.0.1:1/x",
+        &redis,
         tmp.path(),
         &base,
     );
@@ -130,15 +135,32 @@ async fn the_pull_request_recipe_posts_then_updates_its_comment() {
 #[tokio::test]
 async fn the_drift_recipe_signals_with_its_exit_code() {
     let db = TestDb::new("ci::drift").await;
+    let redis = RedisServer::start();
     assert_exit(&seadiff(&db.url, &["apply", "--yes"]), 0);
+    let redis_apply = Command::new(env!("CARGO_BIN_EXE_seadiff"))
+        .args([
+            "--config",
+            &crate::repo_config(),
+            "--only",
+            "redis",
+            "apply",
+            "--yes",
+            "--allow-hazard",
+            "runtime-only",
+        ])
+        .env("REDIS_URL", redis.url(0))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run seadiff");
+    assert_exit(&redis_apply, 0);
     let tmp = tempfile::tempdir().expect("tempdir");
     let summary = tmp.path().join("summary.md");
     let env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
 
-    let ok = script("seadiff-drift-check.sh", &db.url, tmp.path(), &env);
+    let ok = script("seadiff-drift-check.sh", &db.url, &redis, tmp.path(), &env);
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     db.exec("ALTER TABLE users ADD COLUMN nickname text").await;
-    let drifted = script("seadiff-drift-check.sh", &db.url, tmp.path(), &env);
+    let drifted = script("seadiff-drift-check.sh", &db.url, &redis, tmp.path(), &env);
     assert_eq!(drifted.status.code(), Some(1), "{}", stderr(&drifted));
     let report = std::fs::read_to_string(&summary).expect("job summary");
     assert!(
@@ -148,6 +170,7 @@ async fn the_drift_recipe_signals_with_its_exit_code() {
     let broken = script(
         "seadiff-drift-check.sh",
         "postgres://nobody@127.0.0.1:1/x",
+        &redis,
         tmp.path(),
         &env,
     );

@@ -10,6 +10,7 @@ mod formats;
 mod introspection;
 mod kinds;
 mod migrations;
+mod redis;
 mod reference;
 mod safety;
 mod status;
@@ -25,14 +26,27 @@ pub fn repo_config() -> String {
     format!("{}/../schema.yaml", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `seadiff` against `url` with the repository's schema.yaml; stdin is not a terminal.
+/// Runs `seadiff` against `url` with the repository's schema.yaml, Postgres only (the
+/// repository also declares a Redis, which tests never point at a shared server); stdin is
+/// not a terminal.
 pub fn seadiff(url: &str, args: &[&str]) -> Output {
-    seadiff_with(&["--config", &repo_config(), "--database-url", url], args)
+    seadiff_with(
+        &[
+            "--config",
+            &repo_config(),
+            "--database-url",
+            url,
+            "--only",
+            "postgres",
+        ],
+        args,
+    )
 }
 
 pub fn seadiff_with(global: &[&str], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_seadiff"))
         .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
         .env("NO_COLOR", "1")
         .args(global)
         .args(args)

@@ -106,6 +106,8 @@ fn seadiff_in(krate: &Path, url: &str, args: &[&str]) -> Output {
             url,
             "--migration-dir",
             dir,
+            "--only",
+            "postgres",
         ],
         args,
     )

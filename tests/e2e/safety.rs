@@ -532,6 +532,8 @@ async fn two_concurrent_applies_exactly_one_runs() {
             &repo_config(),
             "--database-url",
             &db.url,
+            "--only",
+            "postgres",
             "apply",
             "--yes",
             "--lock-timeout",

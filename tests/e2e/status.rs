@@ -24,7 +24,7 @@ async fn smoke_passes_on_the_example_entities_and_leaves_nothing_behind() {
     assert!(
         pg["server_version"]
             .as_str()
-            .is_some_and(|v| v.starts_with("1")),
+            .is_some_and(|v| v.starts_with("PostgreSQL 1")),
         "{pg}"
     );
     let tables = pg["smoke"]["tables"].as_array().expect("smoke tables");
@@ -90,6 +90,8 @@ async fn an_unreachable_store_is_reported_with_exit_2() {
             &crate::repo_config(),
             "--database-url",
             "postgres://app:hunter2secret@127.0.0.1:1/app",
+            "--only",
+            "postgres",
             "--connect-timeout",
             "2",
         ],

@@ -7,7 +7,7 @@ use crate::{assert_exit, repo_config, stdout};
 
 fn apply_on_a_terminal(url: &str, answer: &str) -> std::process::Output {
     let line = format!(
-        "'{}' --config '{}' --database-url '{url}' apply",
+        "'{}' --config '{}' --database-url '{url}' --only postgres apply",
         env!("CARGO_BIN_EXE_seadiff"),
         repo_config()
     );
@@ -47,7 +47,7 @@ async fn apply_asks_on_a_terminal_and_only_yes_applies() {
 /// Runs `seadiff ARGS` on a pseudo-terminal, with `NO_COLOR` set or not.
 fn on_a_terminal(url: &str, args: &str, no_color: bool) -> String {
     let line = format!(
-        "'{}' --config '{}' --database-url '{url}' {args}",
+        "'{}' --config '{}' --database-url '{url}' --only postgres {args}",
         env!("CARGO_BIN_EXE_seadiff"),
         repo_config()
     );
@@ -87,6 +87,8 @@ async fn colour_only_on_a_terminal_and_never_with_no_color() {
             &repo_config(),
             "--database-url",
             &db.url,
+            "--only",
+            "postgres",
             "plan",
         ])
         .env_remove("NO_COLOR")

@@ -9,6 +9,9 @@
 
 pub mod entities;
 mod proxy;
+pub mod redis_server;
+
+pub use redis_server::{RedisOptions, RedisServer};
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use std::path::Path;
 
 use differ::model::pg::Catalog;
-use differ::plan::{Allowed, HazardKind, Plan, Store};
+use differ::plan::{Allowed, HazardKind, NoticeKind, Plan, Store, noun};
 use differ::postgres::apply::{ApplyError, ApplyOptions, LockError, apply_observed, lock_target};
 use differ::postgres::{self, DiffOptions, Online, Scope};
 use differ::redact::RedactedUrl;
@@ -15,8 +15,9 @@ use differ::render::Mode;
 use differ::render::json::{self, SavedPlan};
 use sqlx::PgConnection;
 
-use super::{Live, online, render};
-use crate::args::{ApplyArgs, Cli, Limits};
+use super::redis_store::{RedisLive, selected};
+use super::{Live, context, online, render};
+use crate::args::{ApplyArgs, Cli, Limits, StoreArg};
 use crate::failure::{Failure, exit};
 use crate::printer::Printer;
 
@@ -26,40 +27,106 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
         Some(path) => Some((path, read_saved(path)?)),
         None => None,
     };
-    let mut live = Live::open(cli, printer).await?;
-    take_lock(
-        &mut live.conn,
-        &live.endpoint,
-        Duration::from_secs(args.limits.lock_wait),
-    )
-    .await?;
-    let current = live.read(printer).await?;
-    let (plan, expect, converge) = match &saved {
-        None => {
-            let plan = live.plan(printer, &current, online(args.online)).await?;
-            let expect = plan
-                .fingerprints
-                .get(&Store::Postgres)
-                .map(|f| f.current.clone());
-            (plan, expect, Converge::Declaration)
+    let limits = apply_options(&args.limits, vec!["public".to_owned()]);
+    let mut plan = Plan::default();
+    let mut expect = None;
+    let mut converge = Converge::Declaration;
+    let mut cx = context(Mode::Plan, allowed.clone(), &limits);
+    let mut pg = None;
+    if selected(cli, StoreArg::Postgres) {
+        let mut live = Live::open(cli, printer).await?;
+        take_lock(
+            &mut live.conn,
+            &live.endpoint,
+            Duration::from_secs(args.limits.lock_wait),
+        )
+        .await?;
+        let current = live.read(printer).await?;
+        (plan, expect, converge) = match &saved {
+            None => {
+                let plan = live.plan(printer, &current, online(args.online)).await?;
+                let expect = plan
+                    .fingerprints
+                    .get(&Store::Postgres)
+                    .map(|f| f.current.clone());
+                (plan, expect, Converge::Declaration)
+            }
+            Some((path, saved)) => {
+                check_saved(&live, &current.catalog, path, saved, args.rollback)?
+            }
+        };
+        cx = live.context(
+            Mode::Plan,
+            allowed.clone(),
+            &apply_options(&args.limits, live.search_path()),
+        );
+        pg = Some(live);
+    }
+    let mut redis = RedisLive::open(cli, printer).await?;
+    if let Some(r) = redis.as_mut() {
+        let read = r.read(printer, true).await?;
+        let fresh = r.plan(&read);
+        match &saved {
+            None => plan.merge(fresh),
+            Some((path, saved)) => {
+                // The saved plan already holds the Redis steps; the server must not have moved.
+                let want = saved
+                    .plan
+                    .fingerprints
+                    .get(&Store::Redis)
+                    .map(|f| f.current.clone());
+                let now = fresh
+                    .fingerprints
+                    .get(&Store::Redis)
+                    .map(|f| f.current.clone());
+                if want.is_some() && want != now && !args.rollback {
+                    return Err(Failure::new(format!(
+                        "stale plan: {} changed since {} was made; nothing applied",
+                        r.endpoint,
+                        path.display()
+                    ))
+                    .hint("make and review a new plan (seadiff plan --out FILE)"));
+                }
+                if pg.is_none() {
+                    plan = if args.rollback {
+                        saved.plan.rollback.as_deref().cloned().unwrap_or_default()
+                    } else {
+                        saved.plan.clone()
+                    };
+                }
+            }
         }
-        Some((path, saved)) => check_saved(&live, &current.catalog, path, saved, args.rollback)?,
-    };
-    let limits = apply_options(&args.limits, live.search_path());
-    let cx = live.context(Mode::Plan, allowed.clone(), &limits);
+        cx.targets.insert(Store::Redis, r.endpoint.to_string());
+    }
     printer.out(&render(&plan, &cx, &args.output, printer.color));
-    let scope = live.scope();
-    let diff = live.diff_options(online(args.online));
-    let target = Target {
-        conn: &mut live.conn,
-        endpoint: &live.endpoint,
-        scope: &scope,
-        desired: &live.target.desired,
-        diff: &diff,
-        warnings: &live.target.warnings,
+    let limits = apply_options(
+        &args.limits,
+        pg.as_ref()
+            .map_or_else(|| vec!["public".to_owned()], Live::search_path),
+    );
+    let scope = pg.as_ref().map(Live::scope);
+    let diff = pg.as_ref().map(|l| l.diff_options(online(args.online)));
+    let target = match (pg.as_mut(), &scope, &diff) {
+        (Some(live), Some(scope), Some(diff)) => Some(Target {
+            conn: &mut live.conn,
+            endpoint: &live.endpoint,
+            scope,
+            desired: &live.target.desired,
+            diff,
+            warnings: &live.target.warnings,
+        }),
+        _ => None,
     };
     execute(
-        printer, target, &plan, &allowed, args.yes, &limits, expect, converge,
+        printer,
+        target,
+        redis.as_mut(),
+        &plan,
+        &allowed,
+        args.yes,
+        &limits,
+        expect,
+        converge,
     )
     .await
 }
@@ -226,12 +293,13 @@ impl Target<'_> {
     }
 }
 
-/// Refuses unallowed hazards, asks on a terminal (or needs `--yes`), applies, and checks the
-/// result.
+/// Refuses unallowed hazards, asks on a terminal (or needs `--yes`), applies (Postgres, then
+/// Redis), and checks the result.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn execute(
     printer: &Printer,
-    mut target: Target<'_>,
+    mut target: Option<Target<'_>>,
+    mut redis: Option<&mut RedisLive>,
     plan: &Plan,
     allowed: &Allowed,
     yes: bool,
@@ -239,8 +307,31 @@ pub(super) async fn execute(
     expect: Option<String>,
     converge: Converge,
 ) -> Result<u8, Failure> {
+    let endpoints: Vec<String> = target
+        .as_ref()
+        .map(|t| t.endpoint.to_string())
+        .into_iter()
+        .chain(redis.as_ref().map(|r| r.endpoint.to_string()))
+        .collect();
+    let endpoints = endpoints.join(" and ");
     if plan.is_empty() {
-        printer.info(&format!("{} is in sync; nothing to apply", target.endpoint));
+        let check_only = plan.notices_of(NoticeKind::Drift).count();
+        if check_only > 0 {
+            printer.info(&format!(
+                "nothing to apply to {endpoints}: the {} reported above {} check-only",
+                noun("difference", check_only),
+                if check_only == 1 { "is" } else { "are" }
+            ));
+        } else {
+            printer.info(&format!(
+                "{endpoints} {} in sync; nothing to apply",
+                if endpoints.contains(" and ") {
+                    "are"
+                } else {
+                    "is"
+                }
+            ));
+        }
         return Ok(exit::OK);
     }
     refuse_blocked(plan, allowed)?;
@@ -252,16 +343,13 @@ pub(super) async fn execute(
             .hint("review the plan (seadiff plan), then re-run with --yes"));
         }
         let changes = plan.changes().len();
-        if !printer.confirm(&format!(
-            "Apply {changes} change(s) to {}?",
-            target.endpoint
-        )) {
+        if !printer.confirm(&format!("Apply {changes} change(s) to {endpoints}?")) {
             printer.info("nothing applied");
             return Ok(exit::TROUBLE);
         }
         // The reviewer took time; make sure the plan still describes the database.
-        if let Some(expect) = &expect
-            && target.fingerprint().await? != *expect
+        if let (Some(expect), Some(t)) = (&expect, target.as_mut())
+            && t.fingerprint().await? != *expect
         {
             return Err(Failure::new(
                 "the database changed while the plan was being reviewed; nothing applied",
@@ -270,30 +358,36 @@ pub(super) async fn execute(
         }
     }
 
-    let ids = plan.step_ids();
-    let report = {
-        let progress = printer.bar(plan.steps.len() as u64);
-        let mut started = |i: usize| {
-            let s = &plan.steps[i];
-            progress.set(i as u64, format!("{} {} {}", ids[i], s.kind, s.object.name));
+    let pg_steps = plan.steps.iter().any(|s| s.store == Store::Postgres);
+    if pg_steps && let Some(t) = target.as_mut() {
+        let ids = plan.step_ids();
+        let report = {
+            let progress = printer.bar(plan.steps.len() as u64);
+            let mut started = |i: usize| {
+                let s = &plan.steps[i];
+                progress.set(i as u64, format!("{} {} {}", ids[i], s.kind, s.object.name));
+            };
+            apply_observed(t.conn, plan, opts, &mut started)
+                .await
+                .map_err(|e| apply_failure(plan, &e))?
         };
-        apply_observed(target.conn, plan, opts, &mut started)
-            .await
-            .map_err(|e| apply_failure(plan, &e))?
-    };
-    let n = report.executed.len();
-    printer.info(&format!(
-        "applied {n} step{} to {} in {} ms",
-        if n == 1 { "" } else { "s" },
-        target.endpoint,
-        report.elapsed.as_millis()
-    ));
-    for (i, attempts) in &report.retried {
+        let n = report.executed.len();
         printer.info(&format!(
-            "  {} hit the lock timeout {attempts} time{} and was retried",
-            ids[*i],
-            if *attempts == 1 { "" } else { "s" }
+            "applied {} to {} in {} ms",
+            noun("step", n),
+            t.endpoint,
+            report.elapsed.as_millis()
         ));
+        for (i, attempts) in &report.retried {
+            printer.info(&format!(
+                "  {} hit the lock timeout {attempts} time{} and was retried",
+                ids[*i],
+                if *attempts == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    if let Some(r) = redis.as_mut() {
+        r.apply(printer, plan).await?;
     }
 
     match converge {
@@ -307,14 +401,43 @@ pub(super) async fn execute(
             return Ok(exit::OK);
         }
     }
-    let remaining = target.plan_now().await?;
+    let mut remaining = Plan::default();
+    if let Some(t) = target.as_mut() {
+        remaining = t.plan_now().await?;
+    }
+    if let Some(r) = redis.as_mut()
+        && plan.steps.iter().any(|s| s.store == Store::Redis)
+    {
+        let read = r.read(printer, true).await?;
+        remaining.merge(r.plan(&read));
+    }
     if remaining.is_empty() {
-        printer.info(&format!("{} now matches the declaration", target.endpoint));
+        let check_only = remaining.notices_of(NoticeKind::Drift).count();
+        if check_only > 0 {
+            printer.info(&format!(
+                "{endpoints}: every step applied; {} {}, which seadiff only checks",
+                noun("difference", check_only),
+                if check_only == 1 { "remains" } else { "remain" }
+            ));
+        } else {
+            printer.info(&format!(
+                "{endpoints} now {} the declaration",
+                if endpoints.contains(" and ") {
+                    "match"
+                } else {
+                    "matches"
+                }
+            ));
+        }
         return Ok(exit::OK);
     }
     let mut f = Failure::new(format!(
-        "the apply succeeded but {} still differs from the declaration in {} way(s)",
-        target.endpoint,
+        "the apply succeeded but {endpoints} still {} from the declaration in {} way(s)",
+        if endpoints.contains(" and ") {
+            "differ"
+        } else {
+            "differs"
+        },
         remaining.changes().len()
     ));
     for s in &remaining.steps {

@@ -111,7 +111,8 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
             .map(|f| f.current.clone());
         return execute(
             printer,
-            target,
+            Some(target),
+            None,
             &plan,
             &allowed,
             args.yes,

@@ -7,6 +7,7 @@ mod drift;
 mod inspect;
 mod migrate;
 mod plan;
+mod redis_store;
 mod status;
 mod verify;
 
@@ -28,19 +29,29 @@ use crate::printer::Printer;
 
 pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> {
     for store in &cli.global.only {
-        if *store != StoreArg::Postgres {
+        let configured = match store {
+            StoreArg::Postgres => true,
+            StoreArg::Redis => config::load(&cli.global.config)?.redis.is_some(),
+            StoreArg::Vespa => false,
+        };
+        if !configured {
             return Err(Failure::new(format!(
                 "store `{}` is not configured in {}",
                 store_name(*store),
                 cli.global.config.display()
             ))
-            .hint("this version of seadiff manages Postgres; Redis and Vespa sections are not available yet"));
+            .hint(match store {
+                StoreArg::Vespa => {
+                    "this version of seadiff manages Postgres and Redis; Vespa is not available yet"
+                }
+                _ => "add a section for it to schema.yaml",
+            }));
         }
     }
     match &cli.command {
         Command::Plan(args) => plan::run(&cli, printer, args).await,
         Command::Apply(args) => apply::run(&cli, printer, args).await,
-        Command::Drift { output } => drift::run(&cli, printer, output).await,
+        Command::Drift(args) => drift::run(&cli, printer, args).await,
         Command::Diff(args) => diff::run(&cli, printer, args).await,
         Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
         Command::Status(args) => status::run(&cli, printer, args).await,
@@ -237,16 +248,22 @@ impl Live {
 
     /// The render context: target, what apply would allow, and the settings it would use.
     pub(crate) fn context(&self, mode: Mode, allowed: Allowed, opts: &ApplyOptions) -> Context {
-        let mut cx = Context::new(mode);
+        let mut cx = context(mode, allowed, opts);
         cx.targets
             .insert(Store::Postgres, self.endpoint.to_string());
-        cx.allowed = allowed;
-        cx.lock_timeout_ms = opts.lock_timeout.as_millis();
-        cx.statement_timeout_ms = opts.statement_timeout.map(|d| d.as_millis());
-        cx.long_statement_timeout_ms = opts.long_statement_timeout.map(|d| d.as_millis());
         cx.search_path = self.search_path();
         cx
     }
+}
+
+/// A render context without targets: what apply would allow and the settings it would use.
+pub(crate) fn context(mode: Mode, allowed: Allowed, opts: &ApplyOptions) -> Context {
+    let mut cx = Context::new(mode);
+    cx.allowed = allowed;
+    cx.lock_timeout_ms = opts.lock_timeout.as_millis();
+    cx.statement_timeout_ms = opts.statement_timeout.map(|d| d.as_millis());
+    cx.long_statement_timeout_ms = opts.long_statement_timeout.map(|d| d.as_millis());
+    cx
 }
 
 /// `--online` / `--no-online`, or the default (online for tables that hold rows).

@@ -9,14 +9,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use differ::plan::{Allowed, noun};
+use differ::plan::{Allowed, NoticeKind, Plan, noun};
 use differ::postgres::Online;
 use differ::postgres::smoke::{self, Outcome, SmokeReport};
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::Live;
-use crate::args::{Cli, StatusArgs, StatusFormat};
+use super::redis_store::{RedisLive, selected};
+use crate::args::{Cli, StatusArgs, StatusFormat, StoreArg};
+use crate::config;
 use crate::failure::{Failure, exit};
 use crate::migrate::History;
 use crate::printer::Printer;
@@ -46,6 +48,8 @@ struct StoreStatus {
     /// Declared objects compared, by kind.
     compared: IndexMap<String, usize>,
     not_managed: usize,
+    /// Items the server would not let seadiff read.
+    unverifiable: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     migrations: Option<History>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -75,23 +79,51 @@ pub(super) async fn run(
     printer: &mut Printer,
     args: &StatusArgs,
 ) -> Result<u8, Failure> {
-    let target = Live::resolve(cli, printer)?;
-    let mut pg = StoreStatus {
-        target: differ::redact::RedactedUrl::new(&target.url).to_string(),
-        ..StoreStatus::default()
-    };
-    match Live::connect(cli, printer, target).await {
-        Err(f) => pg.error = Some(f.one_line()),
-        Ok(mut live) => {
-            if let Err(f) = postgres_status(cli, printer, &mut live, args, &mut pg).await {
-                pg.error = Some(f.one_line());
+    let mut stores = BTreeMap::new();
+    if selected(cli, StoreArg::Postgres) {
+        let target = Live::resolve(cli, printer)?;
+        let mut pg = StoreStatus {
+            target: differ::redact::RedactedUrl::new(&target.url).to_string(),
+            ..StoreStatus::default()
+        };
+        match Live::connect(cli, printer, target).await {
+            Err(f) => pg.error = Some(f.one_line()),
+            Ok(mut live) => {
+                if let Err(f) = postgres_status(cli, printer, &mut live, args, &mut pg).await {
+                    pg.error = Some(f.one_line());
+                }
             }
+        }
+        stores.insert("postgres", pg);
+    }
+    if selected(cli, StoreArg::Redis) {
+        let cfg = config::load(&cli.global.config)?;
+        if let Some(declared) =
+            config::redis(&cli.global.config, &cfg, cli.global.redis_url.as_deref())?
+        {
+            printer.add_secret_url(&declared.url);
+            let mut rs = StoreStatus {
+                target: differ::redact::RedactedUrl::new(&declared.url).to_string(),
+                ..StoreStatus::default()
+            };
+            match RedisLive::connect(cli, printer, declared).await {
+                Err(f) => rs.error = Some(f.one_line()),
+                Ok(mut live) => match live.read(printer, true).await {
+                    Err(f) => rs.error = Some(f.one_line()),
+                    Ok(read) => {
+                        rs.reachable = true;
+                        rs.server_version = Some(format!("Redis {}", read.state.server.version));
+                        fill(&mut rs, &live.plan(&read));
+                    }
+                },
+            }
+            stores.insert("redis", rs);
         }
     }
     let doc = StatusDoc {
         format_version: FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
-        stores: BTreeMap::from([("postgres", pg)]),
+        stores,
     };
     let text = match args.format {
         StatusFormat::Text => text(&doc),
@@ -112,6 +144,22 @@ pub(super) async fn run(
     })
 }
 
+/// Drift, hazards and what was compared, from a store's plan.
+fn fill(st: &mut StoreStatus, plan: &Plan) {
+    st.in_sync = Some(plan.in_sync(false));
+    st.drifts = plan.changes().len() + plan.notices_of(NoticeKind::Drift).count();
+    st.pending_hazards = plan.blocked(&Allowed::default()).len();
+    st.unverifiable = plan.notices_of(NoticeKind::Unverifiable).count();
+    st.compared = plan
+        .compared
+        .values()
+        .flatten()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| ((*k).to_owned(), *n))
+        .collect();
+    st.not_managed = plan.summary().unmanaged;
+}
+
 async fn postgres_status(
     cli: &Cli,
     printer: &Printer,
@@ -121,19 +169,9 @@ async fn postgres_status(
 ) -> Result<(), Failure> {
     let current = live.read(printer).await?;
     st.reachable = true;
-    st.server_version = Some(version(current.server_version));
+    st.server_version = Some(format!("PostgreSQL {}", version(current.server_version)));
     let plan = live.plan(printer, &current, Online::Auto).await?;
-    st.in_sync = Some(plan.is_empty());
-    st.drifts = plan.changes().len();
-    st.pending_hazards = plan.blocked(&Allowed::default()).len();
-    st.compared = plan
-        .compared
-        .values()
-        .flatten()
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| ((*k).to_owned(), *n))
-        .collect();
-    st.not_managed = plan.summary().unmanaged;
+    fill(st, &plan);
     if let Some(h) = live.history(cli).await?
         && !(h.applied.is_empty() && h.pending.is_empty())
     {
@@ -221,7 +259,7 @@ fn text(doc: &StatusDoc) -> String {
             "{name}  {}  {}",
             s.target,
             match (&s.server_version, &s.error) {
-                (Some(v), _) => format!("PostgreSQL {v}"),
+                (Some(v), _) => v.clone(),
                 (None, Some(e)) => format!("UNREACHABLE: {e}"),
                 (None, None) => "unreachable".to_owned(),
             }
@@ -237,6 +275,13 @@ fn text(doc: &StatusDoc) -> String {
             let _ = writeln!(out, "  migrations   {}", migrations_line(h));
         }
         let _ = writeln!(out, "  not managed  {}", noun("object", s.not_managed));
+        if s.unverifiable > 0 {
+            let _ = writeln!(
+                out,
+                "  unverifiable {} (seadiff drift lists them)",
+                noun("item", s.unverifiable)
+            );
+        }
         for w in &s.warnings {
             let _ = writeln!(out, "  warning      {w}");
         }

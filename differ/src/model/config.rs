@@ -43,6 +43,8 @@ pub struct Config {
     pub version: Spanned<u32>,
     #[serde(default)]
     pub postgres: Option<PostgresConfig>,
+    #[serde(default)]
+    pub redis: Option<super::redis_config::RedisConfig>,
 }
 
 /// `postgres:`

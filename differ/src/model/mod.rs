@@ -3,5 +3,6 @@
 pub mod config;
 pub mod entities;
 pub mod pg;
+pub mod redis_config;
 mod serde_pairs;
 mod serde_qmap;

@@ -88,10 +88,12 @@ pub enum HazardKind {
     Irreversible,
     /// Objects seadiff does not manage depend on what this step changes.
     UnmanagedDependents,
+    /// Lost when the server restarts: it has no config file to persist the change to.
+    RuntimeOnly,
 }
 
 impl HazardKind {
-    pub const ALL: [HazardKind; 8] = [
+    pub const ALL: [HazardKind; 9] = [
         HazardKind::DataLoss,
         HazardKind::TableRewrite,
         HazardKind::AccessExclusiveLock,
@@ -100,6 +102,7 @@ impl HazardKind {
         HazardKind::NonTransactional,
         HazardKind::Irreversible,
         HazardKind::UnmanagedDependents,
+        HazardKind::RuntimeOnly,
     ];
 
     pub fn code(self) -> &'static str {
@@ -112,6 +115,7 @@ impl HazardKind {
             HazardKind::NonTransactional => "non-transactional",
             HazardKind::Irreversible => "irreversible",
             HazardKind::UnmanagedDependents => "unmanaged-dependents",
+            HazardKind::RuntimeOnly => "runtime-only",
         }
     }
 
@@ -222,6 +226,12 @@ pub enum NoticeKind {
     /// An object in scope that seadiff does not manage or was told to ignore.
     Unmanaged,
     Warning,
+    /// A difference seadiff reports but does not change: a check-only setting, a requirement
+    /// the server does not meet, data that breaks a key family's contract. It counts as drift.
+    Drift,
+    /// Something seadiff could not read (a refused command, a missing module): never "in
+    /// sync", counted as drift only when asked (`--strict`).
+    Unverifiable,
 }
 
 /// Fingerprints of the two states a store's part of the plan was computed from.
@@ -263,6 +273,7 @@ pub fn noun(kind: &str, n: usize) -> String {
         "index" => "indexes".to_owned(),
         "key or check" => "keys and checks".to_owned(),
         k if k.ends_with('s') => format!("{k}es"),
+        k if k.ends_with('y') && !k.ends_with("ey") => format!("{}ies", &k[..k.len() - 1]),
         k => format!("{k}s"),
     };
     format!("{n} {plural}")
@@ -281,6 +292,37 @@ pub struct Group {
 impl Plan {
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// No steps and no reported differences; with `strict`, nothing unverifiable either.
+    pub fn in_sync(&self, strict: bool) -> bool {
+        self.steps.is_empty()
+            && !self.notices.iter().any(|n| {
+                n.kind == NoticeKind::Drift || (strict && n.kind == NoticeKind::Unverifiable)
+            })
+    }
+
+    /// Notices of one kind.
+    pub fn notices_of(&self, kind: NoticeKind) -> impl Iterator<Item = &Notice> {
+        self.notices.iter().filter(move |n| n.kind == kind)
+    }
+
+    /// Adds `other`'s steps, notices and facts after this plan's (another store's plan).
+    pub fn merge(&mut self, other: Plan) {
+        self.steps.extend(other.steps);
+        self.notices.extend(other.notices);
+        self.fingerprints.extend(other.fingerprints);
+        self.compared.extend(other.compared);
+        match (&mut self.rollback, other.rollback) {
+            (Some(mine), Some(theirs)) => {
+                // The way back undoes the later store first.
+                let mut back = *theirs;
+                back.merge(std::mem::take(mine));
+                **mine = back;
+            }
+            (None, Some(theirs)) => self.rollback = Some(theirs),
+            _ => {}
+        }
     }
 
     /// Stable step ids: `pg-0001`, ... in plan order per store.

@@ -50,6 +50,12 @@ pub struct StoreDoc {
     pub unmanaged: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Differences seadiff reports but does not change (check-only): they count as drift.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<String>,
+    /// What could not be read (a refused command, a missing module).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverifiable: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -101,7 +107,7 @@ pub struct ObjectDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HazardDoc {
-    #[schemars(extend("enum" = ["data-loss", "table-rewrite", "access-exclusive-lock", "index-build", "validates-rows", "non-transactional", "irreversible", "unmanaged-dependents"]))]
+    #[schemars(extend("enum" = ["data-loss", "table-rewrite", "access-exclusive-lock", "index-build", "validates-rows", "non-transactional", "irreversible", "unmanaged-dependents", "runtime-only"]))]
     pub kind: String,
     pub why: String,
 }
@@ -210,6 +216,8 @@ pub fn document(plan: &Plan, cx: &Context, tool_version: &str) -> PlanDocument {
                     .unwrap_or_default(),
                 unmanaged: notices(NoticeKind::Unmanaged).collect(),
                 warnings: notices(NoticeKind::Warning).collect(),
+                drift: notices(NoticeKind::Drift).collect(),
+                unverifiable: notices(NoticeKind::Unverifiable).collect(),
             },
         );
     }
@@ -237,7 +245,7 @@ pub fn document(plan: &Plan, cx: &Context, tool_version: &str) -> PlanDocument {
             Mode::Drift => "drift",
         }
         .to_owned(),
-        status: match (plan.is_empty(), cx.mode) {
+        status: match (plan.in_sync(false), cx.mode) {
             (true, _) => "in-sync",
             (false, Mode::Plan) => "changes",
             (false, Mode::Drift) => "drifted",
@@ -322,6 +330,13 @@ pub fn parse(text: &str) -> Result<SavedPlan, String> {
             .extend(s.unmanaged.iter().map(|m| notice(NoticeKind::Unmanaged, m)));
         plan.notices
             .extend(s.warnings.iter().map(|m| notice(NoticeKind::Warning, m)));
+        plan.notices
+            .extend(s.drift.iter().map(|m| notice(NoticeKind::Drift, m)));
+        plan.notices.extend(
+            s.unverifiable
+                .iter()
+                .map(|m| notice(NoticeKind::Unverifiable, m)),
+        );
     }
     if let Some(r) = &doc.rollback {
         let mut back = Plan {

@@ -56,7 +56,7 @@ pub fn render(plan: &Plan, cx: &Context) -> String {
     let _ = writeln!(head, "{MARKER}");
     let s = plan.summary();
     let blocked = plan.blocked(&cx.allowed);
-    let title = match (cx.mode, plan.is_empty()) {
+    let title = match (cx.mode, plan.in_sync(false)) {
         (Mode::Plan, true) => "seadiff plan: in sync".to_owned(),
         (Mode::Drift, true) => "seadiff drift: in sync".to_owned(),
         (Mode::Plan, false) => format!(

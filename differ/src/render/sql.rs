@@ -86,5 +86,24 @@ pub fn render(plan: &Plan, cx: &Context) -> String {
             out.push_str("COMMIT;\n");
         }
     }
+    let redis: Vec<usize> = (0..plan.steps.len())
+        .filter(|&i| plan.steps[i].store == Store::Redis)
+        .collect();
+    if !redis.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n-- redis: these are Redis commands, not SQL (redis-cli syntax; lines starting with @ are seadiff's own operations)"
+        );
+        for i in redis {
+            let step = &plan.steps[i];
+            let _ = writeln!(out, "-- {} {} {}", ids[i], step.kind, step.object.name);
+            for h in &step.hazards {
+                let _ = writeln!(out, "--   hazard {}: {}", h.kind.code(), h.why);
+            }
+            for st in &step.statements {
+                let _ = writeln!(out, "-- redis> {st}");
+            }
+        }
+    }
     out
 }

@@ -125,7 +125,26 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
     for store in stores(plan, cx) {
         let target = cx.targets.get(&store).map(String::as_str).unwrap_or("");
         let rows = rows(plan, store, cx.mode);
+        let reported = plan
+            .notices
+            .iter()
+            .filter(|n| n.store == store && n.kind == NoticeKind::Drift)
+            .count();
+        let unverifiable = plan
+            .notices
+            .iter()
+            .filter(|n| n.store == store && n.kind == NoticeKind::Unverifiable)
+            .count();
         let status = match (rows.is_empty(), cx.mode) {
+            (true, _) if reported > 0 => format!(
+                "drifted, {} difference{} seadiff only checks",
+                reported,
+                plural(reported)
+            ),
+            (true, _) if unverifiable > 0 => format!(
+                "nothing to change, but {unverifiable} item{} could not be verified",
+                plural(unverifiable)
+            ),
             (true, _) => match plan.compared.get(&store) {
                 Some(counts) => format!("in sync ({})", compared_list(counts)),
                 None => "in sync".to_owned(),
@@ -162,7 +181,11 @@ pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
             .collect();
         let mut shown_group = None;
         for row in &rows {
-            if cx.mode == Mode::Plan && store_groups.len() > 1 && shown_group != Some(row.group) {
+            if cx.mode == Mode::Plan
+                && store == Store::Postgres
+                && store_groups.len() > 1
+                && shown_group != Some(row.group)
+            {
                 shown_group = Some(row.group);
                 let n = store_groups
                     .iter()
@@ -312,11 +335,41 @@ fn notices(out: &mut String, plan: &Plan, store: Store, paint: &Paint) {
             let _ = writeln!(out, "    {m}");
         }
     }
-    for n in plan
-        .notices
-        .iter()
-        .filter(|n| n.store == store && n.kind == NoticeKind::Warning)
-    {
+    let of = |kind: NoticeKind| {
+        plan.notices
+            .iter()
+            .filter(move |n| n.store == store && n.kind == kind)
+    };
+    let drift: Vec<&str> = of(NoticeKind::Drift).map(|n| n.message.as_str()).collect();
+    if !drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} ({}):",
+            paint.op(
+                Op::Alter,
+                "differs, checked only (seadiff does not change these)"
+            ),
+            drift.len()
+        );
+        for m in drift {
+            let _ = writeln!(out, "    {m}");
+        }
+    }
+    let unverifiable: Vec<&str> = of(NoticeKind::Unverifiable)
+        .map(|n| n.message.as_str())
+        .collect();
+    if !unverifiable.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} ({}):",
+            paint.hazard("unverifiable, could not be checked"),
+            unverifiable.len()
+        );
+        for m in unverifiable {
+            let _ = writeln!(out, "    {m}");
+        }
+    }
+    for n in of(NoticeKind::Warning) {
         let _ = writeln!(out, "  {} {}", paint.hazard("warning:"), n.message);
     }
 }
@@ -325,8 +378,17 @@ fn notices(out: &mut String, plan: &Plan, store: Store, paint: &Paint) {
 pub fn summary_line(plan: &Plan, cx: &Context, blocked: usize) -> String {
     let s = plan.summary();
     let mut parts = Vec::new();
-    if plan.is_empty() {
+    let reported = plan.notices_of(NoticeKind::Drift).count();
+    let unverifiable = plan.notices_of(NoticeKind::Unverifiable).count();
+    if plan.is_empty() && reported == 0 && unverifiable > 0 {
+        parts.push("nothing to change".to_owned());
+    } else if plan.is_empty() && reported == 0 {
         parts.push("in sync".to_owned());
+    } else if plan.is_empty() {
+        parts.push(format!(
+            "drifted: {} seadiff only checks",
+            crate::plan::noun("difference", reported)
+        ));
     } else {
         match cx.mode {
             Mode::Plan => parts.push(format!(
@@ -344,14 +406,28 @@ pub fn summary_line(plan: &Plan, cx: &Context, blocked: usize) -> String {
         }
         parts.push(h);
         if cx.mode == Mode::Plan {
-            let groups = plan.groups();
+            let groups: Vec<_> = plan
+                .groups()
+                .into_iter()
+                .filter(|g| g.store == Store::Postgres)
+                .collect();
             let outside = groups.iter().filter(|g| !g.transactional).count();
             parts.push(match (groups.len(), outside) {
+                (0, _) => String::new(),
                 (1, 0) => "1 transaction".to_owned(),
                 (n, 0) => format!("{n} transactions"),
                 (n, o) => format!("{n} phases, {o} outside a transaction"),
             });
         }
+    }
+    if !plan.is_empty() && reported > 0 {
+        parts.push(format!(
+            "{} checked only",
+            crate::plan::noun("difference", reported)
+        ));
+    }
+    if unverifiable > 0 {
+        parts.push(format!("{unverifiable} unverifiable"));
     }
     if s.unmanaged > 0 {
         parts.push(format!(
@@ -360,6 +436,7 @@ pub fn summary_line(plan: &Plan, cx: &Context, blocked: usize) -> String {
             plural(s.unmanaged)
         ));
     }
+    parts.retain(|p| !p.is_empty());
     parts.join(" · ")
 }
 
