@@ -111,3 +111,19 @@ start_private_redis() {
   DEMO_REDIS_URL=redis://127.0.0.1:$port/0
   trap 'redis-cli -p "$DEMO_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true' EXIT
 }
+
+# Starts the Vespa config-server test double (tests/vespa-double; no real Vespa is needed) on a
+# free loopback port and sets DEMO_VESPA_URL; it is stopped when the calling script exits.
+start_vespa_double() {
+  cargo build --quiet -p vespa-double
+  local port dir
+  for port in $(seq 19171 19199); do port_open 127.0.0.1 "$port" || break; done
+  dir="$(pwd)/.seadiff/vespa-demo"
+  mkdir -p "$dir"
+  target/debug/vespa-double --port "$port" --convergence-lag 2 >"$dir/vespa-double.log" 2>&1 &
+  DEMO_VESPA_PID=$!
+  for _ in $(seq 1 40); do port_open 127.0.0.1 "$port" && break; sleep 0.25; done
+  port_open 127.0.0.1 "$port" || { echo "error: vespa-double did not start; see $dir/vespa-double.log" >&2; exit 2; }
+  DEMO_VESPA_URL=http://127.0.0.1:$port
+  trap 'redis-cli -p "${DEMO_REDIS_PORT:-0}" shutdown nosave >/dev/null 2>&1 || true; kill "$DEMO_VESPA_PID" 2>/dev/null || true' EXIT
+}

@@ -40,6 +40,10 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub redis_url: Option<String>,
 
+    /// Vespa config server URL; overrides VESPA_CONFIG_URL and schema.yaml's vespa.url
+    #[arg(long, global = true, value_name = "URL")]
+    pub vespa_url: Option<String>,
+
     /// Restrict to these stores (repeatable)
     #[arg(long, global = true, value_enum, value_name = "STORE")]
     pub only: Vec<StoreArg>,

@@ -146,3 +146,193 @@ pub(crate) fn redis(
         .map(Some)
         .map_err(|e| config_failure(config_path, &text, &e))
 }
+
+/// The Vespa declaration, if `schema.yaml` has a `vespa:` section: the config server (URL
+/// precedence `--vespa-url`, then `VESPA_CONFIG_URL`, then `vespa.url`), the application
+/// package read from its directory and templated with `vespa.variables`, and the links.
+#[derive(Debug)]
+pub(crate) struct VespaDecl {
+    pub target: differ::vespa::client::Target,
+    pub package: differ::vespa::app::Package,
+    pub app: differ::vespa::app::App,
+    pub links: Vec<differ::vespa::links::Link>,
+    pub override_days: u32,
+    pub convergence_timeout: std::time::Duration,
+}
+
+pub(crate) fn vespa(
+    config_path: &Path,
+    config: &Config,
+    url_flag: Option<&str>,
+) -> Result<Option<VespaDecl>, Failure> {
+    use differ::model::config::{ConfigError, expand_env};
+    let Some(v) = &config.vespa else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(config_path).unwrap_or_default();
+    let fail = |e: ConfigError| config_failure(config_path, &text, &e);
+    let at = |line: u64, column: u64, message: String| ConfigError {
+        line,
+        column,
+        message,
+    };
+    let url = match url_flag
+        .map(str::to_owned)
+        .or_else(|| env("VESPA_CONFIG_URL").filter(|u| !u.is_empty()))
+    {
+        Some(u) => u,
+        None => match &v.url {
+            Some(u) => expand_env(u, &env).map_err(fail)?,
+            None => "http://127.0.0.1:19071".to_owned(),
+        },
+    };
+    let name = |s: Option<&String>| s.cloned().unwrap_or_else(|| "default".to_owned());
+    let target = differ::vespa::client::Target {
+        url,
+        tenant: name(v.tenant.as_ref().map(|s| &s.value)),
+        application: name(v.application.as_ref().map(|s| &s.value)),
+        instance: name(v.instance.as_ref().map(|s| &s.value)),
+    };
+    let base = config_path.parent().unwrap_or(Path::new("."));
+    let package_dir = base.join(&v.package.value);
+    let raw = read_package(&package_dir).map_err(|m| {
+        fail(at(
+            v.package.referenced.line(),
+            v.package.referenced.column(),
+            m,
+        ))
+    })?;
+    let mut vars = std::collections::BTreeMap::new();
+    for (k, val) in &v.variables {
+        vars.insert(k.value.clone(), val.value.text());
+    }
+    let package = raw.substitute(&vars).map_err(|e| {
+        Failure::new(format!(
+            "{}/{}",
+            display(&package_dir),
+            e.to_string().trim_start_matches('/')
+        ))
+    })?;
+    let app = differ::vespa::app::App::parse(&package)
+        .map_err(|e| Failure::new(format!("{}/{e}", display(&package_dir))))?;
+    let mut links = Vec::new();
+    for l in &v.links {
+        let line = l.referenced.line();
+        let decl = &l.value;
+        let (postgres, column) = match &decl.postgres {
+            None => (None, None),
+            Some(p) => {
+                let parts: Vec<&str> = p.split('.').collect();
+                let (schema, table, column) = match parts.as_slice() {
+                    [t, c] => ("public", *t, *c),
+                    [s, t, c] => (*s, *t, *c),
+                    _ => {
+                        return Err(fail(at(
+                            line,
+                            l.referenced.column(),
+                            format!("`{p}` is not table.column or schema.table.column"),
+                        )));
+                    }
+                };
+                (
+                    Some(differ::model::pg::QName::new(
+                        schema.to_owned(),
+                        table.to_owned(),
+                    )),
+                    Some(column.to_owned()),
+                )
+            }
+        };
+        let dimension = match &decl.dimension {
+            None => None,
+            Some(differ::model::vespa_config::VarValue::Int(n)) => u64::try_from(*n).ok(),
+            Some(differ::model::vespa_config::VarValue::Text(var)) => Some(
+                vars.get(var)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| {
+                        fail(at(
+                            line,
+                            l.referenced.column(),
+                            format!("dimension `{var}` is neither a number nor a numeric vespa.variables entry"),
+                        ))
+                    })?,
+            ),
+        };
+        links.push(differ::vespa::links::Link {
+            vespa: decl.vespa.clone(),
+            postgres,
+            column,
+            dimension,
+            at: format!("{}:{line}", display(config_path)),
+        });
+    }
+    let override_days = match &v.override_days {
+        None => 3,
+        Some(d) if (1..=30).contains(&d.value) => d.value,
+        Some(d) => {
+            return Err(fail(at(
+                d.referenced.line(),
+                d.referenced.column(),
+                "override_days must be 1 to 30 (Vespa refuses overrides more than 30 days ahead)"
+                    .to_owned(),
+            )));
+        }
+    };
+    let convergence_timeout = match &v.convergence_timeout {
+        None => std::time::Duration::from_secs(300),
+        Some(t) => differ::redis::declare::parse_duration(
+            &differ::model::redis_config::ScalarValue::Text(t.value.clone()),
+        )
+        .map_err(|m| fail(at(t.referenced.line(), t.referenced.column(), m)))?,
+    };
+    Ok(Some(VespaDecl {
+        target,
+        package,
+        app,
+        links,
+        override_days,
+        convergence_timeout,
+    }))
+}
+
+/// Every file of an application package directory (dot-files left out).
+fn read_package(dir: &Path) -> Result<differ::vespa::app::Package, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut differ::vespa::app::Package) -> Result<(), String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            format!(
+                "cannot read the Vespa application package {}: {e}",
+                display(dir)
+            )
+        })?;
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for e in entries {
+            let path = e.path();
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, out)?;
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", display(&path)))?;
+                out.insert(&rel, bytes);
+            }
+        }
+        Ok(())
+    }
+    let mut out = differ::vespa::app::Package::default();
+    walk(dir, dir, &mut out)?;
+    if !out.files.contains_key("services.xml") {
+        return Err(format!(
+            "the Vespa application package {} has no services.xml",
+            display(dir)
+        ));
+    }
+    Ok(out)
+}

@@ -10,6 +10,7 @@ pub(crate) fn all() -> EntitySet {
         .entity::<entity::users::Entity>()
         .entity::<entity::tasks::Entity>()
         .entity::<entity::conversations::Entity>()
+        .entity::<entity::documents::Entity>()
         .entity::<entity::messages::Entity>()
 }
 

@@ -14,3 +14,4 @@ pub mod postgres;
 pub mod redact;
 pub mod redis;
 pub mod render;
+pub mod vespa;

@@ -6,6 +6,7 @@
 //! extensions) lives in `schema.yaml` at the repository root.
 
 pub mod conversations;
+pub mod documents;
 pub mod messages;
 pub mod tasks;
 pub mod users;

@@ -21,6 +21,8 @@ pub struct Model {
     pub tasks: HasMany<super::tasks::Entity>,
     #[sea_orm(has_many)]
     pub conversations: HasMany<super::conversations::Entity>,
+    #[sea_orm(has_many)]
+    pub documents: HasMany<super::documents::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -31,8 +31,16 @@ fn fake_gh(dir: &Path) {
         .expect("chmod");
 }
 
-/// Runs a recipe against `url` and, for the repository's declared Redis, a private server.
-fn script(name: &str, url: &str, redis: &RedisServer, bin: &Path, env: &[(&str, &str)]) -> Output {
+/// Runs a recipe against `url` and, for the repository's declared Redis and Vespa, a private
+/// server and the config-server double.
+fn script(
+    name: &str,
+    url: &str,
+    redis: &RedisServer,
+    vespa: &vespa_double::Double,
+    bin: &Path,
+    env: &[(&str, &str)],
+) -> Output {
     let seadiff_dir = Path::new(env!("CARGO_BIN_EXE_seadiff"))
         .parent()
         .expect("bin dir")
@@ -48,6 +56,7 @@ fn script(name: &str, url: &str, redis: &RedisServer, bin: &Path, env: &[(&str, 
         .env("PATH", path)
         .env("DATABASE_URL", url)
         .env("REDIS_URL", redis.url(0))
+        .env("VESPA_CONFIG_URL", &vespa.url)
         .env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
@@ -85,10 +94,13 @@ fn the_workflows_run_the_scripts_this_test_runs() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pull_request_recipe_posts_then_updates_its_comment() {
     let db = TestDb::new("ci::pr").await;
     let redis = RedisServer::start();
+    let vespa = vespa_double::start(vespa_double::Options::default())
+        .await
+        .expect("vespa double");
     let tmp = tempfile::tempdir().expect("tempdir");
     fake_gh(tmp.path());
     let log = tmp.path().join("gh.log");
@@ -100,7 +112,14 @@ async fn the_pull_request_recipe_posts_then_updates_its_comment() {
         ("GH_TOKEN", "x"),
     ];
 
-    let out = script("seadiff-pr-comment.sh", &db.url, &redis, tmp.path(), &base);
+    let out = script(
+        "seadiff-pr-comment.sh",
+        &db.url,
+        &redis,
+        &vespa,
+        tmp.path(),
+        &base,
+    );
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let calls = std::fs::read_to_string(&log).expect("gh log");
     assert!(
@@ -113,7 +132,14 @@ async fn the_pull_request_recipe_posts_then_updates_its_comment() {
 
     let mut again = base.to_vec();
     again.push(("GH_EXISTING", "4242"));
-    let out = script("seadiff-pr-comment.sh", &db.url, &redis, tmp.path(), &again);
+    let out = script(
+        "seadiff-pr-comment.sh",
+        &db.url,
+        &redis,
+        &vespa,
+        tmp.path(),
+        &again,
+    );
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let calls = std::fs::read_to_string(&log).expect("gh log");
     assert!(
@@ -126,16 +152,20 @@ async fn the_pull_request_recipe_posts_then_updates_its_comment() {
         "seadiff-pr-comment.sh",
         "postgres://nobody@127.0.0.1:1/x",
         &redis,
+        &vespa,
         tmp.path(),
         &base,
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_drift_recipe_signals_with_its_exit_code() {
     let db = TestDb::new("ci::drift").await;
     let redis = RedisServer::start();
+    let vespa = vespa_double::start(vespa_double::Options::default())
+        .await
+        .expect("vespa double");
     assert_exit(&seadiff(&db.url, &["apply", "--yes"]), 0);
     let redis_apply = Command::new(env!("CARGO_BIN_EXE_seadiff"))
         .args([
@@ -153,14 +183,43 @@ async fn the_drift_recipe_signals_with_its_exit_code() {
         .output()
         .expect("run seadiff");
     assert_exit(&redis_apply, 0);
+    let vespa_apply = tokio::process::Command::new(env!("CARGO_BIN_EXE_seadiff"))
+        .args([
+            "--config",
+            &crate::repo_config(),
+            "--only",
+            "vespa",
+            "apply",
+            "--yes",
+        ])
+        .env("VESPA_CONFIG_URL", &vespa.url)
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .expect("run seadiff");
+    assert_exit(&vespa_apply, 0);
     let tmp = tempfile::tempdir().expect("tempdir");
     let summary = tmp.path().join("summary.md");
     let env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
 
-    let ok = script("seadiff-drift-check.sh", &db.url, &redis, tmp.path(), &env);
+    let ok = script(
+        "seadiff-drift-check.sh",
+        &db.url,
+        &redis,
+        &vespa,
+        tmp.path(),
+        &env,
+    );
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     db.exec("ALTER TABLE users ADD COLUMN nickname text").await;
-    let drifted = script("seadiff-drift-check.sh", &db.url, &redis, tmp.path(), &env);
+    let drifted = script(
+        "seadiff-drift-check.sh",
+        &db.url,
+        &redis,
+        &vespa,
+        tmp.path(),
+        &env,
+    );
     assert_eq!(drifted.status.code(), Some(1), "{}", stderr(&drifted));
     let report = std::fs::read_to_string(&summary).expect("job summary");
     assert!(
@@ -171,6 +230,7 @@ async fn the_drift_recipe_signals_with_its_exit_code() {
         "seadiff-drift-check.sh",
         "postgres://nobody@127.0.0.1:1/x",
         &redis,
+        &vespa,
         tmp.path(),
         &env,
     );

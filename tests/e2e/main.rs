@@ -15,6 +15,7 @@ mod reference;
 mod safety;
 mod status;
 mod terminal;
+mod vespa;
 mod yaml_extras;
 
 use std::process::Output;
@@ -47,6 +48,7 @@ pub fn seadiff_with(global: &[&str], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_seadiff"))
         .env_remove("DATABASE_URL")
         .env_remove("REDIS_URL")
+        .env_remove("VESPA_CONFIG_URL")
         .env("NO_COLOR", "1")
         .args(global)
         .args(args)

@@ -35,6 +35,12 @@ async fn an_empty_database_becomes_the_reference_schema_and_stays_in_sync() {
         "conversations.title character varying(200) null",
         "conversations.updated_at timestamp without time zone not null default now()",
         "conversations.user_id uuid not null",
+        "documents.chunk_count integer not null default 0",
+        "documents.created_at timestamp without time zone not null default now()",
+        "documents.id uuid not null",
+        "documents.source_url text not null",
+        "documents.title character varying(300) not null",
+        "documents.user_id uuid not null",
         "messages.content character varying(2000) not null",
         "messages.conversation_id uuid not null",
         "messages.created_at timestamp without time zone not null default now()",
@@ -61,6 +67,8 @@ async fn an_empty_database_becomes_the_reference_schema_and_stays_in_sync() {
     let expected_constraints = [
         "conversations FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE",
         "conversations PRIMARY KEY (id)",
+        "documents FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE",
+        "documents PRIMARY KEY (id)",
         "messages FOREIGN KEY (conversation_id) REFERENCES conversations(id) ON DELETE CASCADE",
         "messages PRIMARY KEY (id)",
         "tasks FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE",
@@ -76,6 +84,7 @@ async fn an_empty_database_becomes_the_reference_schema_and_stays_in_sync() {
         "CREATE INDEX ON public.conversations USING btree (is_deleted)",
         "CREATE INDEX ON public.conversations USING btree (updated_at)",
         "CREATE INDEX ON public.conversations USING btree (user_id, is_deleted)",
+        "CREATE INDEX ON public.documents USING btree (created_at)",
         "CREATE INDEX ON public.messages USING btree (conversation_id, created_at)",
         "CREATE INDEX ON public.messages USING btree (created_at)",
         "CREATE INDEX ON public.tasks USING btree (created_at)",
@@ -83,6 +92,7 @@ async fn an_empty_database_becomes_the_reference_schema_and_stays_in_sync() {
         "CREATE INDEX ON public.tasks USING btree (user_id, is_completed)",
         "CREATE INDEX ON public.users USING btree (is_active)",
         "CREATE UNIQUE INDEX ON public.conversations USING btree (id)",
+        "CREATE UNIQUE INDEX ON public.documents USING btree (id)",
         "CREATE UNIQUE INDEX ON public.messages USING btree (id)",
         "CREATE UNIQUE INDEX ON public.tasks USING btree (id)",
         "CREATE UNIQUE INDEX ON public.users USING btree (email)",
@@ -122,7 +132,7 @@ async fn plan_lists_the_work_and_exit_code_reports_it() {
         &text,
         &["+", "foreign-key", "public.tasks.fk-tasks-user_id"],
     );
-    assert!(text.contains("18 to add, 0 to change, 0 to drop"), "{text}");
+    assert!(text.contains("21 to add, 0 to change, 0 to drop"), "{text}");
     // Without --exit-code, changes are not an error.
     assert_exit(&seadiff(&db.url, &["plan"]), 0);
     // plan never writes.

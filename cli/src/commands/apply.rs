@@ -16,6 +16,7 @@ use differ::render::json::{self, SavedPlan};
 use sqlx::PgConnection;
 
 use super::redis_store::{RedisLive, selected};
+use super::vespa_store::VespaLive;
 use super::{Live, context, online, render};
 use crate::args::{ApplyArgs, Cli, Limits, StoreArg};
 use crate::failure::{Failure, exit};
@@ -98,6 +99,55 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
         }
         cx.targets.insert(Store::Redis, r.endpoint.to_string());
     }
+    let vespa = VespaLive::open(cli, printer)?;
+    if let Some(v) = &vespa {
+        let read = v.read(printer).await?;
+        let fresh = v.plan(&read);
+        match &saved {
+            None => plan.merge(fresh),
+            Some((path, saved)) => {
+                let want = saved.plan.fingerprints.get(&Store::Vespa);
+                let now = fresh.fingerprints.get(&Store::Vespa);
+                if let (Some(w), Some(n)) = (want, now)
+                    && (w.current != n.current || w.desired != n.desired)
+                    && !args.rollback
+                {
+                    return Err(Failure::new(format!(
+                        "stale plan: the application on {} or the package in the repository changed since {} was made; nothing applied",
+                        v.endpoint,
+                        path.display()
+                    ))
+                    .hint("make and review a new plan (seadiff plan --out FILE)"));
+                }
+                if args.rollback && saved.plan.steps.iter().any(|s| s.store == Store::Vespa) {
+                    return Err(Failure::new(
+                        "a saved plan's rollback cannot redeploy the previous Vespa package: seadiff does not keep it",
+                    )
+                    .hint("check out the previous package from version control and run seadiff apply --only vespa"));
+                }
+                if pg.is_none() && redis.is_none() {
+                    plan = saved.plan.clone();
+                }
+            }
+        }
+        cx.targets.insert(Store::Vespa, v.endpoint.to_string());
+    }
+    // A saved plan may hold steps for stores left out with --only (or not configured here):
+    // they are not run, and that is said.
+    let open = |s: Store| match s {
+        Store::Postgres => pg.is_some(),
+        Store::Redis => redis.is_some(),
+        Store::Vespa => vespa.is_some(),
+    };
+    let left_out = plan.steps.iter().filter(|s| !open(s.store)).count();
+    if left_out > 0 {
+        printer.warn(&format!(
+            "leaving out {} of stores not selected here; they are not applied",
+            noun("step", left_out)
+        ));
+        plan.steps.retain(|s| open(s.store));
+        plan.notices.retain(|n| open(n.store));
+    }
     printer.out(&render(&plan, &cx, &args.output, printer.color));
     let limits = apply_options(
         &args.limits,
@@ -121,6 +171,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
         printer,
         target,
         redis.as_mut(),
+        vespa.as_ref(),
         &plan,
         &allowed,
         args.yes,
@@ -300,6 +351,7 @@ pub(super) async fn execute(
     printer: &Printer,
     mut target: Option<Target<'_>>,
     mut redis: Option<&mut RedisLive>,
+    vespa: Option<&VespaLive>,
     plan: &Plan,
     allowed: &Allowed,
     yes: bool,
@@ -312,6 +364,7 @@ pub(super) async fn execute(
         .map(|t| t.endpoint.to_string())
         .into_iter()
         .chain(redis.as_ref().map(|r| r.endpoint.to_string()))
+        .chain(vespa.map(|v| v.endpoint.to_string()))
         .collect();
     let endpoints = endpoints.join(" and ");
     if plan.is_empty() {
@@ -389,6 +442,9 @@ pub(super) async fn execute(
     if let Some(r) = redis.as_mut() {
         r.apply(printer, plan).await?;
     }
+    if let Some(v) = vespa {
+        v.apply(printer, plan, allowed).await?;
+    }
 
     match converge {
         Converge::Declaration => {}
@@ -410,6 +466,12 @@ pub(super) async fn execute(
     {
         let read = r.read(printer, true).await?;
         remaining.merge(r.plan(&read));
+    }
+    if let Some(v) = vespa
+        && plan.steps.iter().any(|s| s.store == Store::Vespa)
+    {
+        let read = v.read(printer).await?;
+        remaining.merge(v.plan(&read));
     }
     if remaining.is_empty() {
         let check_only = remaining.notices_of(NoticeKind::Drift).count();

@@ -113,6 +113,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
             printer,
             Some(target),
             None,
+            None,
             &plan,
             &allowed,
             args.yes,

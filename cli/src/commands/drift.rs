@@ -7,6 +7,7 @@ use differ::postgres::apply::ApplyOptions;
 use differ::render::Mode;
 
 use super::redis_store::{RedisLive, selected};
+use super::vespa_store::VespaLive;
 use super::{Live, context, render};
 use crate::args::{Cli, DriftArgs, StoreArg};
 use crate::failure::{Failure, exit};
@@ -25,6 +26,11 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DriftArgs) -> R
         let read = redis.read(printer, true).await?;
         plan.merge(redis.plan(&read));
         cx.targets.insert(Store::Redis, redis.endpoint.to_string());
+    }
+    if let Some(v) = VespaLive::open(cli, printer)? {
+        let read = v.read(printer).await?;
+        plan.merge(v.plan(&read));
+        cx.targets.insert(Store::Vespa, v.endpoint.to_string());
     }
     printer.out(&render(&plan, &cx, &args.output, printer.color));
     Ok(if plan.in_sync(args.strict) {

@@ -10,6 +10,7 @@ mod plan;
 mod redis_store;
 mod status;
 mod verify;
+mod vespa_store;
 
 use std::time::Duration;
 
@@ -32,7 +33,7 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
         let configured = match store {
             StoreArg::Postgres => true,
             StoreArg::Redis => config::load(&cli.global.config)?.redis.is_some(),
-            StoreArg::Vespa => false,
+            StoreArg::Vespa => config::load(&cli.global.config)?.vespa.is_some(),
         };
         if !configured {
             return Err(Failure::new(format!(
@@ -40,12 +41,7 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
                 store_name(*store),
                 cli.global.config.display()
             ))
-            .hint(match store {
-                StoreArg::Vespa => {
-                    "this version of seadiff manages Postgres and Redis; Vespa is not available yet"
-                }
-                _ => "add a section for it to schema.yaml",
-            }));
+            .hint("add a section for it to schema.yaml"));
         }
     }
     match &cli.command {

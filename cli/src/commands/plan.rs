@@ -7,6 +7,7 @@ use differ::postgres::apply::ApplyOptions;
 use differ::render::{self as renderers, Mode};
 
 use super::redis_store::{RedisLive, selected};
+use super::vespa_store::VespaLive;
 use super::{Live, context, online, render, verify};
 use crate::args::{Cli, Format, PlanArgs, StoreArg};
 use crate::failure::{Failure, exit};
@@ -27,6 +28,13 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &PlanArgs) -> Re
         let read = redis.read(printer, true).await?;
         plan.merge(redis.plan(&read));
         cx.targets.insert(Store::Redis, redis.endpoint.to_string());
+    }
+    let mut vespa = None;
+    if let Some(v) = VespaLive::open(cli, printer)? {
+        let read = v.read(printer).await?;
+        plan.merge(v.plan(&read));
+        cx.targets.insert(Store::Vespa, v.endpoint.to_string());
+        vespa = Some((v, read));
     }
     printer.out(&render(&plan, &cx, &args.output, printer.color));
     if let Some((live, _)) = pg.as_mut() {
@@ -69,6 +77,17 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &PlanArgs) -> Re
         if !report.passed() {
             return Err(Failure::new("verification failed: the plan does not converge or its rollback does not restore the schema")
                 .hint("this is a seadiff bug; please report it with the plan (seadiff plan --format json)"));
+        }
+    }
+    if args.verify
+        && plan.steps.iter().any(|s| s.store == Store::Vespa)
+        && let Some((v, read)) = &vespa
+    {
+        let text = v.verify(printer, read).await?;
+        if args.output.format == Format::Text {
+            printer.out(&text);
+        } else {
+            printer.info(text.trim_end());
         }
     }
     Ok(if args.exit_code && !plan.in_sync(args.strict) {

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::Live;
 use super::redis_store::{RedisLive, selected};
+use super::vespa_store::VespaLive;
 use crate::args::{Cli, StatusArgs, StatusFormat, StoreArg};
 use crate::config;
 use crate::failure::{Failure, exit};
@@ -118,6 +119,43 @@ pub(super) async fn run(
                 },
             }
             stores.insert("redis", rs);
+        }
+    }
+    if selected(cli, StoreArg::Vespa) {
+        let cfg = config::load(&cli.global.config)?;
+        if cfg.vespa.is_some() {
+            match VespaLive::open(cli, printer) {
+                Err(f) => {
+                    stores.insert(
+                        "vespa",
+                        StoreStatus {
+                            error: Some(f.one_line()),
+                            ..StoreStatus::default()
+                        },
+                    );
+                }
+                Ok(None) => {}
+                Ok(Some(live)) => {
+                    let mut vs = StoreStatus {
+                        target: live.endpoint.to_string(),
+                        ..StoreStatus::default()
+                    };
+                    match live.read(printer).await {
+                        Err(f) => vs.error = Some(f.one_line()),
+                        Ok(read) => {
+                            vs.reachable = true;
+                            vs.server_version = Some(match &read.active {
+                                Some((a, _)) => {
+                                    format!("Vespa config server, generation {}", a.generation)
+                                }
+                                None => "Vespa config server, nothing deployed".to_owned(),
+                            });
+                            fill(&mut vs, &live.plan(&read));
+                        }
+                    }
+                    stores.insert("vespa", vs);
+                }
+            }
         }
     }
     let doc = StatusDoc {

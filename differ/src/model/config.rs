@@ -45,6 +45,8 @@ pub struct Config {
     pub postgres: Option<PostgresConfig>,
     #[serde(default)]
     pub redis: Option<super::redis_config::RedisConfig>,
+    #[serde(default)]
+    pub vespa: Option<super::vespa_config::VespaConfig>,
 }
 
 /// `postgres:`

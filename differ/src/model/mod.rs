@@ -6,3 +6,4 @@ pub mod pg;
 pub mod redis_config;
 mod serde_pairs;
 mod serde_qmap;
+pub mod vespa_config;

@@ -90,10 +90,65 @@ pub enum HazardKind {
     UnmanagedDependents,
     /// Lost when the server restarts: it has no config file to persist the change to.
     RuntimeOnly,
+    /// Vespa: the listed services must be restarted before the change takes effect.
+    VespaRestart,
+    /// Vespa: existing documents must be reindexed (self-hosted: not automatic).
+    VespaReindex,
+    /// Vespa: existing documents must be fed again from the source of truth.
+    VespaRefeed,
+    /// Vespa refuses the deploy unless `validation-overrides.xml` allows this id.
+    VespaOverride(ValidationId),
+}
+
+/// Vespa's validation ids for schema-related changes (`validation-overrides.xml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ValidationId {
+    FieldTypeChange,
+    IndexingChange,
+    IndexingModeChange,
+    SchemaRemoval,
+    ContentClusterRemoval,
+    GlobalDocumentChange,
+    PagedSettingRemoval,
+    HnswSettingsChange,
+}
+
+impl ValidationId {
+    pub const ALL: [ValidationId; 8] = [
+        ValidationId::FieldTypeChange,
+        ValidationId::IndexingChange,
+        ValidationId::IndexingModeChange,
+        ValidationId::SchemaRemoval,
+        ValidationId::ContentClusterRemoval,
+        ValidationId::GlobalDocumentChange,
+        ValidationId::PagedSettingRemoval,
+        ValidationId::HnswSettingsChange,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValidationId::FieldTypeChange => "field-type-change",
+            ValidationId::IndexingChange => "indexing-change",
+            ValidationId::IndexingModeChange => "indexing-mode-change",
+            ValidationId::SchemaRemoval => "schema-removal",
+            ValidationId::ContentClusterRemoval => "content-cluster-removal",
+            ValidationId::GlobalDocumentChange => "global-document-change",
+            ValidationId::PagedSettingRemoval => "paged-setting-removal",
+            ValidationId::HnswSettingsChange => "hnsw-settings-change",
+        }
+    }
+
+    /// Also accepts Vespa's alias `content-type-removal`.
+    pub fn from_id(id: &str) -> Option<ValidationId> {
+        if id == "content-type-removal" {
+            return Some(ValidationId::SchemaRemoval);
+        }
+        ValidationId::ALL.into_iter().find(|v| v.as_str() == id)
+    }
 }
 
 impl HazardKind {
-    pub const ALL: [HazardKind; 9] = [
+    pub const ALL: [HazardKind; 20] = [
         HazardKind::DataLoss,
         HazardKind::TableRewrite,
         HazardKind::AccessExclusiveLock,
@@ -103,6 +158,17 @@ impl HazardKind {
         HazardKind::Irreversible,
         HazardKind::UnmanagedDependents,
         HazardKind::RuntimeOnly,
+        HazardKind::VespaRestart,
+        HazardKind::VespaReindex,
+        HazardKind::VespaRefeed,
+        HazardKind::VespaOverride(ValidationId::FieldTypeChange),
+        HazardKind::VespaOverride(ValidationId::IndexingChange),
+        HazardKind::VespaOverride(ValidationId::IndexingModeChange),
+        HazardKind::VespaOverride(ValidationId::SchemaRemoval),
+        HazardKind::VespaOverride(ValidationId::ContentClusterRemoval),
+        HazardKind::VespaOverride(ValidationId::GlobalDocumentChange),
+        HazardKind::VespaOverride(ValidationId::PagedSettingRemoval),
+        HazardKind::VespaOverride(ValidationId::HnswSettingsChange),
     ];
 
     pub fn code(self) -> &'static str {
@@ -116,6 +182,19 @@ impl HazardKind {
             HazardKind::Irreversible => "irreversible",
             HazardKind::UnmanagedDependents => "unmanaged-dependents",
             HazardKind::RuntimeOnly => "runtime-only",
+            HazardKind::VespaRestart => "vespa-restart",
+            HazardKind::VespaReindex => "vespa-reindex",
+            HazardKind::VespaRefeed => "vespa-refeed",
+            HazardKind::VespaOverride(id) => match id {
+                ValidationId::FieldTypeChange => "vespa-override:field-type-change",
+                ValidationId::IndexingChange => "vespa-override:indexing-change",
+                ValidationId::IndexingModeChange => "vespa-override:indexing-mode-change",
+                ValidationId::SchemaRemoval => "vespa-override:schema-removal",
+                ValidationId::ContentClusterRemoval => "vespa-override:content-cluster-removal",
+                ValidationId::GlobalDocumentChange => "vespa-override:global-document-change",
+                ValidationId::PagedSettingRemoval => "vespa-override:paged-setting-removal",
+                ValidationId::HnswSettingsChange => "vespa-override:hnsw-settings-change",
+            },
         }
     }
 

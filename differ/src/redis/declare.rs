@@ -412,7 +412,7 @@ mod tests {
     use crate::redis::normalize::Compare;
 
     fn parse(yaml: &str) -> Result<Declared, ConfigError> {
-        let c = Config::parse(yaml).map_err(|e| e)?;
+        let c = Config::parse(yaml)?;
         declare(c.redis.as_ref().expect("redis section"), &|_| None, None)
     }
 

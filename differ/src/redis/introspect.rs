@@ -324,7 +324,7 @@ async fn read_search(
         },
     };
     let mut state = SearchState {
-        capabilities: caps.clone(),
+        capabilities: caps,
         ..SearchState::default()
     };
     let names: Vec<String> = if caps.list {

@@ -107,7 +107,7 @@ pub struct ObjectDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HazardDoc {
-    #[schemars(extend("enum" = ["data-loss", "table-rewrite", "access-exclusive-lock", "index-build", "validates-rows", "non-transactional", "irreversible", "unmanaged-dependents", "runtime-only"]))]
+    #[schemars(extend("enum" = ["data-loss", "table-rewrite", "access-exclusive-lock", "index-build", "validates-rows", "non-transactional", "irreversible", "unmanaged-dependents", "runtime-only", "vespa-restart", "vespa-reindex", "vespa-refeed", "vespa-override:field-type-change", "vespa-override:indexing-change", "vespa-override:indexing-mode-change", "vespa-override:schema-removal", "vespa-override:content-cluster-removal", "vespa-override:global-document-change", "vespa-override:paged-setting-removal", "vespa-override:hnsw-settings-change"]))]
     pub kind: String,
     pub why: String,
 }
