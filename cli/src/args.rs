@@ -56,6 +56,11 @@ pub struct Global {
     #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
     pub connect_timeout: u64,
 
+    /// Seconds to wait for an answer from Postgres or Redis before the connection is given up
+    /// for lost (a stalled network); statements with a timeout of their own get it on top
+    #[arg(long, global = true, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub read_timeout: u64,
+
     /// More detail on stderr (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -193,6 +198,34 @@ pub struct DriftArgs {
     /// Count what could not be verified (a refused command, a missing module) as drift
     #[arg(long)]
     pub strict: bool,
+    /// Check every target of a fleet file (same desired state, many store URLs): one JSON
+    /// line per target and a summary; exit 1 if any drifted, 2 if any failed
+    #[arg(long, value_name = "FILE")]
+    pub fleet: Option<std::path::PathBuf>,
+    /// With --fleet: only shard I of N (1-based; by a stable hash of the target name)
+    #[arg(long, value_name = "I/N", requires = "fleet", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// With --fleet: targets checked at once (default: the file's concurrency, else 8)
+    #[arg(long, value_name = "N", requires = "fleet")]
+    pub concurrency: Option<usize>,
+}
+
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not I/N (e.g. 1/4)"))?;
+    let i: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("shard {i}/{n}: I must be 1 to N"));
+    }
+    Ok((i, n))
 }
 
 #[derive(Debug, Args)]

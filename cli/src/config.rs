@@ -57,18 +57,64 @@ pub(crate) fn config_failure(path: &Path, text: &str, e: &ConfigError) -> Failur
     if e.line > 0
         && let Some(line) = text.lines().nth(e.line as usize - 1)
     {
+        // The line may hold a URL with its password (`url: postgres://app:…@db/app`): never
+        // shown, even if the caret then sits a few characters off.
+        let line = differ::redact::redact_userinfo(line);
         let gutter = e.line.to_string().len();
-        f = f
-            .detail(format!("{:gutter$} |", ""))
-            .detail(format!("{} | {line}", e.line))
-            .detail(format!(
-                "{:gutter$} | {:>col$}",
-                "",
-                "^",
-                col = e.column.max(1) as usize
+        if names_a_secret(&line) {
+            // `password_sha256: [hunter2]`: the value the error is about may be the secret.
+            f = f.detail(format!(
+                "{} | (not shown: the line may hold a secret)",
+                e.line
             ));
+        } else {
+            let (shown, col) = snippet(&line, e.column.max(1) as usize);
+            f = f
+                .detail(format!("{:gutter$} |", ""))
+                .detail(format!("{} | {shown}", e.line))
+                .detail(format!("{:gutter$} | {:>col$}", "", "^"));
+        }
     }
     f
+}
+
+/// Whether a line of `schema.yaml` names a password, token or secret: such a line is never
+/// echoed under an error.
+fn names_a_secret(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    ["password", "passwd", "secret", "token"]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
+/// The part of a source line shown under an error: at most [`SNIPPET_CHARS`] characters around
+/// the column (a minified or hostile file can have one huge line), control characters shown as
+/// `?` so the file cannot drive the terminal. Returns the text and the caret's column in it.
+fn snippet(line: &str, column: usize) -> (String, usize) {
+    const SNIPPET_CHARS: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    let column = column.min(chars.len() + 1);
+    let start = column
+        .saturating_sub(SNIPPET_CHARS / 2 + 1)
+        .min(chars.len().saturating_sub(SNIPPET_CHARS));
+    let end = (start + SNIPPET_CHARS).min(chars.len());
+    let mut shown: String = chars[start..end]
+        .iter()
+        .map(|&c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '?',
+            c => c,
+        })
+        .collect();
+    let mut col = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        col += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, col)
 }
 
 /// The declared Postgres state: entities plus `schema.yaml`, with the settings it came with.
@@ -128,6 +174,25 @@ pub(crate) fn postgres(
     })
 }
 
+/// Where the Postgres URL in use came from, for errors about it: the flag, the environment
+/// variable, or `schema.yaml:LINE:COL` (postgres.url).
+pub(crate) fn postgres_url_origin(config_path: &Path, url_flag: Option<&str>) -> String {
+    if url_flag.is_some() {
+        return "--database-url".to_owned();
+    }
+    if env("DATABASE_URL").is_some_and(|u| !u.is_empty()) {
+        return "the DATABASE_URL environment variable".to_owned();
+    }
+    let at = std::fs::read_to_string(config_path)
+        .ok()
+        .and_then(|text| Config::parse(&text).ok())
+        .and_then(|c| c.postgres)
+        .and_then(|p| p.url)
+        .map(|u| format!(":{}:{}", u.referenced.line(), u.referenced.column()))
+        .unwrap_or_default();
+    format!("postgres.url at {}{at}", display(config_path))
+}
+
 /// The Redis declaration, if `schema.yaml` has a `redis:` section. URL precedence:
 /// `--redis-url`, then `REDIS_URL`, then `redis.url`.
 pub(crate) fn redis(
@@ -142,15 +207,62 @@ pub(crate) fn redis(
     let url = url_flag
         .map(str::to_owned)
         .or_else(|| env("REDIS_URL").filter(|u| !u.is_empty()));
-    differ::redis::declare::declare(section, &env, url.as_deref())
-        .map(Some)
-        .map_err(|e| config_failure(config_path, &text, &e))
+    let mut declared = differ::redis::declare::declare(section, &env, url.as_deref())
+        .map_err(|e| config_failure(config_path, &text, &e))?;
+    if let Some(tls) = &section.tls {
+        let at = (tls.referenced.line(), tls.referenced.column());
+        declared.tls = Some(tls_files(config_path, &text, "redis.tls", &tls.value, at)?);
+    }
+    Ok(Some(declared))
+}
+
+/// Reads the files a `tls:` section names (paths relative to `schema.yaml`) and checks them;
+/// errors point at the entry, never show the contents.
+fn tls_files(
+    config_path: &Path,
+    text: &str,
+    section: &str,
+    decl: &differ::tls::TlsDecl,
+    (line, column): (u64, u64),
+) -> Result<differ::tls::TlsMaterial, Failure> {
+    let base = config_path.parent().unwrap_or(Path::new("."));
+    let at = |line: u64, column: u64, message: String| {
+        config_failure(
+            config_path,
+            text,
+            &ConfigError {
+                line,
+                column,
+                message,
+            },
+        )
+    };
+    let mut material = differ::tls::TlsMaterial::default();
+    for (part, path, l, c) in decl.files() {
+        let path = base.join(path);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            at(
+                l,
+                c,
+                format!("{section}.{part}: cannot read {}: {e}", display(&path)),
+            )
+        })?;
+        match part {
+            "ca" => material.ca = Some(bytes),
+            "cert" => material.cert = Some(bytes),
+            _ => material.key = Some(bytes),
+        }
+    }
+    material
+        .check()
+        .map_err(|m| at(line, column, format!("{section}: {m}")))?;
+    Ok(material)
 }
 
 /// The Vespa declaration, if `schema.yaml` has a `vespa:` section: the config server (URL
 /// precedence `--vespa-url`, then `VESPA_CONFIG_URL`, then `vespa.url`), the application
 /// package read from its directory and templated with `vespa.variables`, and the links.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct VespaDecl {
     pub target: differ::vespa::client::Target,
     pub package: differ::vespa::app::Package,
@@ -192,6 +304,16 @@ pub(crate) fn vespa(
         tenant: name(v.tenant.as_ref().map(|s| &s.value)),
         application: name(v.application.as_ref().map(|s| &s.value)),
         instance: name(v.instance.as_ref().map(|s| &s.value)),
+        tls: match &v.tls {
+            Some(t) => Some(tls_files(
+                config_path,
+                &text,
+                "vespa.tls",
+                &t.value,
+                (t.referenced.line(), t.referenced.column()),
+            )?),
+            None => None,
+        },
     };
     let base = config_path.parent().unwrap_or(Path::new("."));
     let package_dir = base.join(&v.package.value);

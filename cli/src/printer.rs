@@ -26,11 +26,38 @@ pub(crate) struct Printer {
 #[derive(Debug)]
 pub(crate) struct Progress(Option<indicatif::ProgressBar>);
 
+/// `text` with control characters (other than newlines and tabs) written as `\u{1b}`, so
+/// that a name or file from a hostile source cannot drive the terminal (clear it, retitle it,
+/// hide text).
+fn printable(text: &str) -> String {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(bad) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if bad(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 impl Progress {
     pub(crate) fn set(&self, position: u64, message: String) {
         if let Some(bar) = &self.0 {
             bar.set_position(position);
-            bar.set_message(message);
+            bar.set_message(printable(&message));
+        }
+    }
+
+    /// Runs `f`, which prints, with the bar out of the way.
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(bar) => bar.suspend(f),
+            None => f(),
         }
     }
 }
@@ -74,7 +101,7 @@ impl Printer {
             indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
-        bar.set_message(self.scrub(message));
+        bar.set_message(self.message(message));
         bar.enable_steady_tick(std::time::Duration::from_millis(100));
         Progress(Some(bar))
     }
@@ -100,13 +127,32 @@ impl Printer {
         }
     }
 
-    /// Registers the password of a URL (as written and percent-decoded) as a secret.
+    /// Registers the secrets of a URL as secrets (as written and percent-decoded): the
+    /// password, and query parameters that carry one (`?password=`, `?token=`, …). A URL
+    /// that does not parse still has its `user:password@` part taken apart by hand.
     pub(crate) fn add_secret_url(&mut self, url: &str) {
-        if let Ok(u) = url::Url::parse(url)
-            && let Some(pw) = u.password()
-        {
-            self.add_secret(pw);
-            if let Ok(decoded) = percent_encoding::percent_decode_str(pw).decode_utf8() {
+        let mut found: Vec<String> = Vec::new();
+        match url::Url::parse(url) {
+            Ok(u) => {
+                found.extend(u.password().map(str::to_owned));
+                for (k, v) in u.query_pairs() {
+                    if differ::redact::is_secret_param(&k) {
+                        found.push(v.into_owned());
+                    }
+                }
+            }
+            Err(_) => {
+                let rest = url.split_once("://").map_or(url, |(_, r)| r);
+                if let Some((userinfo, _)) = rest.rsplit_once('@')
+                    && let Some((_, pw)) = userinfo.split_once(':')
+                {
+                    found.push(pw.to_owned());
+                }
+            }
+        }
+        for pw in found {
+            self.add_secret(&pw);
+            if let Ok(decoded) = percent_encoding::percent_decode_str(&pw).decode_utf8() {
                 self.add_secret(&decoded);
             }
         }
@@ -118,6 +164,11 @@ impl Printer {
             t = t.replace(s.as_str(), "***");
         }
         t
+    }
+
+    /// A message for stderr: scrubbed, and [`printable`].
+    fn message(&self, text: &str) -> String {
+        printable(&self.scrub(text))
     }
 
     /// The primary output. A closed pipe (`seadiff plan | head`) ends quietly.
@@ -135,7 +186,7 @@ impl Printer {
     /// Status for people, on stderr (not with `--quiet`).
     pub(crate) fn info(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{}", self.scrub(text));
+            eprintln!("{}", self.message(text));
         }
     }
 
@@ -146,7 +197,7 @@ impl Printer {
         } else {
             "warning:"
         };
-        eprintln!("{label} {}", self.scrub(text));
+        eprintln!("{label} {}", self.message(text));
     }
 
     /// Only with `-v`.
@@ -162,7 +213,7 @@ impl Printer {
         } else {
             "error:"
         };
-        eprintln!("{label} {}", self.scrub(text));
+        eprintln!("{label} {}", self.message(text));
     }
 
     fn stderr_color(&self) -> bool {
@@ -171,7 +222,7 @@ impl Printer {
 
     /// Asks a yes/no question on the terminal; anything but y/yes is no.
     pub(crate) fn confirm(&self, question: &str) -> bool {
-        eprint!("{} [y/N] ", self.scrub(question));
+        eprint!("{} [y/N] ", self.message(question));
         let _ = io::stderr().flush();
         let mut answer = String::new();
         if io::stdin().read_line(&mut answer).is_err() {

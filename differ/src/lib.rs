@@ -14,4 +14,5 @@ pub mod postgres;
 pub mod redact;
 pub mod redis;
 pub mod render;
+pub mod tls;
 pub mod vespa;

@@ -40,6 +40,37 @@ const SECRET_PARAMS: &[&str] = &[
     "auth",
 ];
 
+/// Whether a URL query parameter named `name` carries a secret (`password`, `token`, …).
+pub fn is_secret_param(name: &str) -> bool {
+    SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// `text` with the password of every `scheme://user:password@` in it replaced by `***`: for
+/// showing a line of a file (an error's snippet) that may hold a URL.
+pub fn redact_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, after) = rest.split_at(at + 3);
+        out.push_str(head);
+        // The authority ends at the first character no URL authority holds.
+        let end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '?' | '#'))
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rsplit_once('@') {
+            Some((userinfo, host)) if userinfo.contains(':') => {
+                let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+                out.push_str(&format!("{user}:***@{host}"));
+            }
+            _ => out.push_str(authority),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn redact(url: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         // Not a URL we can take apart: show only what cannot hold a secret.
@@ -54,7 +85,7 @@ fn redact(url: &str) -> String {
     let pairs: Vec<(String, String)> = parsed
         .query_pairs()
         .map(|(k, v)| {
-            let secret = SECRET_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s));
+            let secret = is_secret_param(&k);
             (
                 k.into_owned(),
                 if secret {
@@ -90,5 +121,18 @@ mod tests {
         );
         let bad = RedactedUrl::new("postgres://u:p@[bad");
         assert!(!bad.as_str().contains(":p@"), "{bad}");
+    }
+
+    #[test]
+    fn passwords_in_free_text_are_hidden() {
+        assert_eq!(
+            redact_userinfo(
+                "  url: \"postgres://app:s3cret@db:5432/app?x=${Y\" # and redis://:pw@r/0"
+            ),
+            "  url: \"postgres://app:***@db:5432/app?x=${Y\" # and redis://:***@r/0"
+        );
+        assert_eq!(redact_userinfo("no URL here"), "no URL here");
+        assert_eq!(redact_userinfo("http://host/a@b"), "http://host/a@b");
+        assert!(is_secret_param("Password") && !is_secret_param("sslmode"));
     }
 }

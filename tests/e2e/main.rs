@@ -1,20 +1,26 @@
 //! End-to-end tests: the `seadiff` binary and the differ library against real Postgres.
 //! One test binary, one module per area. Every test gets its own database (`TestDb`).
 
-mod bad_input;
 mod ci_recipes;
 mod diff_command;
 mod drift;
 mod entities;
+mod faults;
+mod fleet;
 mod formats;
+mod hostile;
 mod introspection;
 mod kinds;
 mod migrations;
+mod network;
+mod random_schemas;
 mod redis;
 mod reference;
 mod safety;
+mod secrets;
 mod status;
 mod terminal;
+mod tls;
 mod vespa;
 mod yaml_extras;
 

@@ -92,6 +92,7 @@ fn client(double: &Double) -> Client {
             tenant: "default".into(),
             application: "default".into(),
             instance: "default".into(),
+            tls: None,
         },
         Duration::from_secs(10),
     )

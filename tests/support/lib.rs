@@ -10,14 +10,15 @@
 pub mod entities;
 mod proxy;
 pub mod redis_server;
+pub mod tls;
 
-pub use redis_server::{RedisOptions, RedisServer};
+pub use redis_server::{RedisOptions, RedisServer, RedisTls};
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use sqlx::{AssertSqlSafe, Connection, PgConnection, Row};
 
-pub use proxy::CountingProxy;
+pub use proxy::{CountingProxy, Fault, FaultProxy, Trigger};
 
 /// The admin connection tests create their databases through.
 pub fn admin_url() -> String {

@@ -18,6 +18,21 @@ pub struct RedisOptions {
     pub module: Option<PathBuf>,
     /// More `--name value` flags.
     pub args: Vec<String>,
+    /// Serve TLS only (`--tls-port`, no plain port).
+    pub tls: Option<RedisTls>,
+}
+
+/// Files for a TLS-only server.
+#[derive(Debug, Clone)]
+pub struct RedisTls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    /// The CA that signed `cert` (and that client certificates must chain to).
+    pub ca: PathBuf,
+    /// Require a client certificate (`--tls-auth-clients yes`).
+    pub auth_clients: bool,
+    /// A client certificate and key for `redis-cli` when `auth_clients` is set.
+    pub client: Option<(PathBuf, PathBuf)>,
 }
 
 #[derive(Debug)]
@@ -25,6 +40,12 @@ pub struct RedisServer {
     pub port: u16,
     child: Child,
     dir: tempfile::TempDir,
+    /// `redis-cli` flags for a TLS server.
+    cli_tls: Vec<String>,
+}
+
+fn path(p: &Path) -> String {
+    p.to_str().expect("a UTF-8 path").to_owned()
 }
 
 fn free_port() -> u16 {
@@ -49,19 +70,38 @@ impl RedisServer {
             writeln!(f, "{conf}").expect("write redis.conf");
             cmd.arg(&path);
         }
-        cmd.args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(dir.path())
-        .args(["--logfile", "redis.log"]);
+        let mut cli_tls = Vec::new();
+        match &opts.tls {
+            None => {
+                cmd.args(["--port", &port.to_string()]);
+            }
+            Some(t) => {
+                cmd.args(["--port", "0", "--tls-port", &port.to_string()])
+                    .arg("--tls-cert-file")
+                    .arg(&t.cert)
+                    .arg("--tls-key-file")
+                    .arg(&t.key)
+                    .arg("--tls-ca-cert-file")
+                    .arg(&t.ca)
+                    .args([
+                        "--tls-auth-clients",
+                        if t.auth_clients { "yes" } else { "no" },
+                    ]);
+                cli_tls = vec!["--tls".to_owned(), "--cacert".to_owned(), path(&t.ca)];
+                if let Some((cert, key)) = &t.client {
+                    cli_tls.extend([
+                        "--cert".to_owned(),
+                        path(cert),
+                        "--key".to_owned(),
+                        path(key),
+                    ]);
+                }
+            }
+        }
+        cmd.args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(dir.path())
+            .args(["--logfile", "redis.log"]);
         if let Some(m) = &opts.module {
             cmd.arg("--loadmodule").arg(m);
         }
@@ -71,7 +111,12 @@ impl RedisServer {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start redis-server ({e}); install it (apt-get install redis-server) — tests never skip without it"));
-        let server = RedisServer { port, child, dir };
+        let server = RedisServer {
+            port,
+            child,
+            dir,
+            cli_tls,
+        };
         server.wait_ready();
         server
     }
@@ -79,8 +124,12 @@ impl RedisServer {
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
+            // A server started with `--requirepass` answers NOAUTH: it is up all the same.
             if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
-                && self.cli(&["PING"]).trim() == "PONG"
+                && matches!(
+                    self.cli(&["PING"]).trim(),
+                    "PONG" | "NOAUTH Authentication required."
+                )
             {
                 return;
             }
@@ -103,6 +152,7 @@ impl RedisServer {
     pub fn cli(&self, args: &[&str]) -> String {
         let out = Command::new("redis-cli")
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(&self.cli_tls)
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("cannot run redis-cli ({e}); install redis-tools"));

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use differ::model::pg::Catalog;
 use differ::plan::{Allowed, HazardKind, NoticeKind, Plan, Store, noun};
-use differ::postgres::apply::{ApplyError, ApplyOptions, LockError, apply_observed, lock_target};
+use differ::postgres::apply::{
+    ApplyError, ApplyOptions, LockError, Progress, apply_observed, lock_target,
+};
 use differ::postgres::{self, DiffOptions, Online, Scope};
 use differ::redact::RedactedUrl;
 use differ::render::Mode;
@@ -28,7 +30,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
         Some(path) => Some((path, read_saved(path)?)),
         None => None,
     };
-    let limits = apply_options(&args.limits, vec!["public".to_owned()]);
+    let limits = apply_options(cli, &args.limits, vec!["public".to_owned()]);
     let mut plan = Plan::default();
     let mut expect = None;
     let mut converge = Converge::Declaration;
@@ -40,6 +42,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
             &mut live.conn,
             &live.endpoint,
             Duration::from_secs(args.limits.lock_wait),
+            live.read_timeout,
         )
         .await?;
         let current = live.read(printer).await?;
@@ -59,7 +62,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
         cx = live.context(
             Mode::Plan,
             allowed.clone(),
-            &apply_options(&args.limits, live.search_path()),
+            &apply_options(cli, &args.limits, live.search_path()),
         );
         pg = Some(live);
     }
@@ -150,6 +153,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
     }
     printer.out(&render(&plan, &cx, &args.output, printer.color));
     let limits = apply_options(
+        cli,
         &args.limits,
         pg.as_ref()
             .map_or_else(|| vec!["public".to_owned()], Live::search_path),
@@ -158,6 +162,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
     let diff = pg.as_ref().map(|l| l.diff_options(online(args.online)));
     let target = match (pg.as_mut(), &scope, &diff) {
         (Some(live), Some(scope), Some(diff)) => Some(Target {
+            read_timeout: live.read_timeout,
             conn: &mut live.conn,
             endpoint: &live.endpoint,
             scope,
@@ -183,7 +188,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &ApplyArgs) -> R
 }
 
 /// `ApplyOptions` from the command line.
-pub(super) fn apply_options(l: &Limits, search_path: Vec<String>) -> ApplyOptions {
+pub(super) fn apply_options(cli: &Cli, l: &Limits, search_path: Vec<String>) -> ApplyOptions {
     let secs = |s: u64| (s > 0).then(|| Duration::from_secs(s));
     ApplyOptions {
         lock_timeout: Duration::from_secs(l.lock_timeout),
@@ -192,6 +197,7 @@ pub(super) fn apply_options(l: &Limits, search_path: Vec<String>) -> ApplyOption
         lock_retries: l.lock_retries,
         retry_backoff: Duration::from_millis(500),
         search_path,
+        response_timeout: Some(super::read_timeout(cli)),
     }
 }
 
@@ -200,8 +206,22 @@ pub(super) async fn take_lock(
     conn: &mut PgConnection,
     endpoint: &RedactedUrl,
     wait: Duration,
+    read_timeout: Duration,
 ) -> Result<(), Failure> {
-    lock_target(conn, wait).await.map_err(|e| {
+    let locked = match tokio::time::timeout(wait + read_timeout, lock_target(conn, wait)).await {
+        Ok(r) => r,
+        Err(_) => {
+            let e = postgres::PgError::Stalled {
+                what: "take the apply lock",
+                limit: wait + read_timeout,
+            };
+            return Err(super::stalled(
+                Failure::caused(format!("cannot apply to {endpoint}"), &e),
+                &e,
+            ));
+        }
+    };
+    locked.map_err(|e| {
         let f = Failure::caused(format!("cannot apply to {endpoint}"), &e);
         match e {
             LockError::Busy { .. } => f.hint(if wait.is_zero() {
@@ -222,8 +242,18 @@ fn read_saved(path: &Path) -> Result<SavedPlan, Failure> {
         Failure::caused(format!("cannot read the saved plan {}", path.display()), &e)
     })?;
     json::parse(&text).map_err(|e| {
-        Failure::new(format!("{} is not a seadiff plan: {e}", path.display()))
-            .hint("save a plan with `seadiff plan --out FILE`")
+        Failure::new(if e.line > 0 {
+            format!(
+                "{}:{}:{}: the file is not a seadiff plan: {}",
+                path.display(),
+                e.line,
+                e.column,
+                e.message
+            )
+        } else {
+            format!("{} is not a seadiff plan: {}", path.display(), e.message)
+        })
+        .hint("save a plan with `seadiff plan --out FILE`")
     })
 }
 
@@ -311,6 +341,8 @@ pub(super) enum Converge {
 
 /// The database a plan is applied to and the state it must reach.
 pub(super) struct Target<'a> {
+    /// `--read-timeout`.
+    pub(super) read_timeout: Duration,
     pub(super) conn: &'a mut PgConnection,
     pub(super) endpoint: &'a RedactedUrl,
     pub(super) scope: &'a Scope,
@@ -321,12 +353,14 @@ pub(super) struct Target<'a> {
 
 impl Target<'_> {
     async fn read(&mut self) -> Result<Catalog, Failure> {
-        postgres::introspect(self.conn, self.scope)
-            .await
-            .map(|live| live.catalog)
-            .map_err(|e| {
-                Failure::caused(format!("cannot read the schema of {}", self.endpoint), &e)
-            })
+        postgres::bounded(
+            self.read_timeout,
+            "read the catalog",
+            postgres::introspect(self.conn, self.scope),
+        )
+        .await
+        .map(|live| live.catalog)
+        .map_err(|e| Failure::caused(format!("cannot read the schema of {}", self.endpoint), &e))
     }
 
     async fn plan_now(&mut self) -> Result<Plan, Failure> {
@@ -416,13 +450,40 @@ pub(super) async fn execute(
         let ids = plan.step_ids();
         let report = {
             let progress = printer.bar(plan.steps.len() as u64);
-            let mut started = |i: usize| {
-                let s = &plan.steps[i];
-                progress.set(i as u64, format!("{} {} {}", ids[i], s.kind, s.object.name));
+            // Each group is reported as it is done, so what ran is on record even if this
+            // process is killed before it can say anything else.
+            let mut observe = |p: Progress| match p {
+                Progress::Started(i) => {
+                    let s = &plan.steps[i];
+                    progress.set(i as u64, format!("{} {} {}", ids[i], s.kind, s.object.name));
+                }
+                Progress::Done {
+                    steps,
+                    transactional,
+                    of: (n, count),
+                } if count > 1 || !transactional => {
+                    for i in steps {
+                        let s = &plan.steps[i];
+                        progress.suspend(|| {
+                            printer.info(&format!(
+                                "done {} {} {} (group {n}/{count}, {})",
+                                ids[i],
+                                s.kind,
+                                s.object.name,
+                                if transactional {
+                                    "committed"
+                                } else {
+                                    "outside a transaction"
+                                }
+                            ))
+                        });
+                    }
+                }
+                Progress::Done { .. } => {}
             };
-            apply_observed(t.conn, plan, opts, &mut started)
+            apply_observed(t.conn, plan, opts, &mut observe)
                 .await
-                .map_err(|e| apply_failure(plan, &e))?
+                .map_err(|e| apply_failure(plan, &e, t.endpoint))?
         };
         let n = report.executed.len();
         printer.info(&format!(
@@ -567,11 +628,11 @@ pub(super) fn parse_allowed(codes: &[String]) -> Result<Allowed, Failure> {
     Ok(allowed)
 }
 
-fn apply_failure(plan: &Plan, e: &ApplyError) -> Failure {
+fn apply_failure(plan: &Plan, e: &ApplyError, endpoint: &RedactedUrl) -> Failure {
     let step = &plan.steps[e.step];
     let mut f = Failure::caused(
         format!(
-            "apply failed at step {} ({} {})",
+            "apply failed at step {} ({} {}) on {endpoint}",
             e.step_id, step.kind, step.object.name
         ),
         &e.source,
@@ -581,14 +642,60 @@ fn apply_failure(plan: &Plan, e: &ApplyError) -> Failure {
         e.statement.lines().next().unwrap_or_default()
     ));
     let ids = plan.step_ids();
-    if e.committed.is_empty() {
-        f = f.detail("  the transaction was rolled back: nothing was changed");
+    let done: Vec<&str> = e.committed.iter().map(|&i| ids[i].as_str()).collect();
+    let before = if done.is_empty() {
+        "no earlier step had been committed".to_owned()
     } else {
-        let done: Vec<&str> = e.committed.iter().map(|&i| ids[i].as_str()).collect();
-        f = f.detail(format!(
-            "  its transaction was rolled back; already committed before it: {}",
-            done.join(", ")
-        ));
+        format!("already committed before it: {}", done.join(", "))
+    };
+    let group: Vec<&str> = plan
+        .groups()
+        .into_iter()
+        .find(|g| (g.start..g.end).contains(&e.step))
+        .map(|g| (g.start..g.end).map(|i| ids[i].as_str()).collect())
+        .unwrap_or_default();
+    if e.uncertain {
+        f = f
+            .detail(format!(
+                "  the connection was lost while committing {}: they may or may not have been committed",
+                group.join(", ")
+            ))
+            .detail(format!("  {before}"));
+        return f.hint("run `seadiff plan` to see what remains; the next plan starts from what is in the database now");
+    }
+    if e.transactional {
+        f = if done.is_empty() {
+            f.detail("  the transaction was rolled back: nothing was changed")
+        } else {
+            f.detail(format!(
+                "  its transaction ({}) was rolled back; {before}",
+                group.join(", ")
+            ))
+        };
+    } else {
+        let ran = step
+            .statements
+            .iter()
+            .position(|s| *s == e.statement)
+            .unwrap_or(0);
+        f = f.detail(if ran == 0 {
+            format!(
+                "  the step ran outside a transaction and did not complete{}; {before}",
+                if e.statement.contains(" INDEX CONCURRENTLY ") {
+                    " (a concurrent index build that fails leaves an INVALID index, which the next plan rebuilds)"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            format!(
+                "  the step ran outside a transaction: its first {} took effect; {before}",
+                noun("statement", ran)
+            )
+        });
+    }
+    if e.connection_lost {
+        f = f.detail("  the connection to the server was lost");
     }
     f.hint("fix the cause and run the command again; the next plan starts from what is in the database now")
 }

@@ -67,16 +67,20 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
         .collect();
     // A live --from has data to look at: hazards and online DDL follow it.
     let plan = match current.conn.as_mut() {
-        Some(conn) => postgres::probe_and_plan(
+        Some(conn) => postgres::probe_and_plan_bounded(
             conn,
             &current.catalog,
             &desired_catalog,
             opts.clone(),
             &warnings,
+            super::read_timeout(cli),
         )
         .await
         .map_err(|e| {
-            Failure::caused(format!("cannot look at the data in {}", from.display()), &e)
+            super::stalled(
+                Failure::caused(format!("cannot look at the data in {}", from.display()), &e),
+                &e,
+            )
         })?,
         None => postgres::make_plan(&current.catalog, &desired_catalog, &opts, &warnings),
     };
@@ -86,7 +90,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
         format!("{} → {}", from.display(), to.display()),
     );
     cx.allowed = allowed.clone();
-    let limits = apply_options(&args.limits, opts.search_path.clone());
+    let limits = apply_options(cli, &args.limits, opts.search_path.clone());
     cx.lock_timeout_ms = limits.lock_timeout.as_millis();
     cx.statement_timeout_ms = limits.statement_timeout.map(|d| d.as_millis());
     cx.long_statement_timeout_ms = limits.long_statement_timeout.map(|d| d.as_millis());
@@ -98,6 +102,7 @@ pub(super) async fn run(cli: &Cli, printer: &mut Printer, args: &DiffArgs) -> Re
         };
         let endpoint = RedactedUrl::new(url);
         let target = Target {
+            read_timeout: super::read_timeout(cli),
             conn,
             endpoint: &endpoint,
             scope: &scope,
@@ -188,11 +193,21 @@ async fn load(
                     &mut conn,
                     &endpoint,
                     Duration::from_secs(args.limits.lock_wait),
+                    super::read_timeout(cli),
                 )
                 .await?;
             }
-            let live = postgres::introspect(&mut conn, scope).await.map_err(|e| {
-                Failure::caused(format!("cannot read the schema of {endpoint}"), &e)
+            let live = postgres::bounded(
+                super::read_timeout(cli),
+                "read the catalog",
+                postgres::introspect(&mut conn, scope),
+            )
+            .await
+            .map_err(|e| {
+                super::stalled(
+                    Failure::caused(format!("cannot read the schema of {endpoint}"), &e),
+                    &e,
+                )
             })?;
             Ok(Side {
                 catalog: live.catalog,

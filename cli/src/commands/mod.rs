@@ -4,6 +4,7 @@
 mod apply;
 mod diff;
 mod drift;
+mod fleet;
 mod inspect;
 mod migrate;
 mod plan;
@@ -47,7 +48,10 @@ pub(crate) async fn run(cli: Cli, printer: &mut Printer) -> Result<u8, Failure> 
     match &cli.command {
         Command::Plan(args) => plan::run(&cli, printer, args).await,
         Command::Apply(args) => apply::run(&cli, printer, args).await,
-        Command::Drift(args) => drift::run(&cli, printer, args).await,
+        Command::Drift(args) => match &args.fleet {
+            Some(path) => fleet::run(&cli, printer, args, path).await,
+            None => drift::run(&cli, printer, args).await,
+        },
         Command::Diff(args) => diff::run(&cli, printer, args).await,
         Command::Inspect { format } => inspect::run(&cli, printer, *format).await,
         Command::Status(args) => status::run(&cli, printer, args).await,
@@ -70,6 +74,8 @@ pub(crate) struct Live {
     pub target: PgTarget,
     pub endpoint: RedactedUrl,
     pub conn: PgConnection,
+    /// `--read-timeout`: the longest wait for any answer while reading.
+    pub read_timeout: Duration,
 }
 
 impl Live {
@@ -105,12 +111,23 @@ impl Live {
                     postgres::PgError::InvalidUrl { .. } => "a Postgres URL looks like postgres://user:password@host:5432/database",
                     _ => "is the server running, and is the URL (DATABASE_URL, --database-url or postgres.url) right?",
                 };
-                Failure::caused("cannot read the live Postgres schema", &e).hint(hint)
+                let mut f = Failure::caused("cannot read the live Postgres schema", &e).hint(hint);
+                if matches!(e, postgres::PgError::InvalidUrl { .. }) {
+                    f = f.detail(format!(
+                        "  the URL comes from {}",
+                        config::postgres_url_origin(
+                            &cli.global.config,
+                            cli.global.database_url.as_deref()
+                        )
+                    ));
+                }
+                f
             })?;
         Ok(Live {
             target,
             endpoint,
             conn,
+            read_timeout: read_timeout(cli),
         })
     }
 
@@ -146,11 +163,18 @@ impl Live {
     pub(crate) async fn read(&mut self, printer: &Printer) -> Result<Introspection, Failure> {
         let scope = self.scope();
         let _progress = printer.spinner(&format!("reading the schema of {}", self.endpoint));
-        let live = postgres::introspect(&mut self.conn, &scope)
-            .await
-            .map_err(|e| {
-                Failure::caused(format!("cannot read the schema of {}", self.endpoint), &e)
-            })?;
+        let live = postgres::bounded(
+            self.read_timeout,
+            "read the catalog",
+            postgres::introspect(&mut self.conn, &scope),
+        )
+        .await
+        .map_err(|e| {
+            stalled(
+                Failure::caused(format!("cannot read the schema of {}", self.endpoint), &e),
+                &e,
+            )
+        })?;
         printer.detail(&format!(
             "read {} tables from {} in {} ms ({} round trip{})",
             live.catalog.tables.len(),
@@ -183,15 +207,21 @@ impl Live {
     ) -> Result<Plan, Failure> {
         let opts = self.diff_options(online);
         let _progress = printer.spinner("looking at the data the plan touches");
-        postgres::probe_and_plan(
+        postgres::probe_and_plan_bounded(
             &mut self.conn,
             &live.catalog,
             &self.target.desired,
             opts,
             &self.target.warnings,
+            self.read_timeout,
         )
         .await
-        .map_err(|e| Failure::caused(format!("cannot look at the data in {}", self.endpoint), &e))
+        .map_err(|e| {
+            stalled(
+                Failure::caused(format!("cannot look at the data in {}", self.endpoint), &e),
+                &e,
+            )
+        })
     }
 
     /// The migration history: files in the migration crate against `seaql_migrations`. `None`
@@ -200,17 +230,37 @@ impl Live {
         let Ok(files) = migrate_files::files(&cli.global.migration_dir) else {
             return Ok(None);
         };
-        let rows: Vec<(String,)> = sqlx::query_as(
+        let query = sqlx::query_as(
             "SELECT version::text FROM seaql_migrations WHERE to_regclass('seaql_migrations') IS NOT NULL",
         )
-        .fetch_all(&mut self.conn)
-        .await
+        .fetch_all(&mut self.conn);
+        let rows: Vec<(String,)> = match tokio::time::timeout(self.read_timeout, query).await {
+            Ok(r) => r,
+            Err(_) => {
+                let e = postgres::PgError::Stalled {
+                    what: "read seaql_migrations",
+                    limit: self.read_timeout,
+                };
+                return Err(stalled(
+                    Failure::caused(
+                        format!("cannot read seaql_migrations in {}", self.endpoint),
+                        &e,
+                    ),
+                    &e,
+                ));
+            }
+        }
         .or_else(|e| match &e {
             // No such table: nothing applied yet.
             sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01") => Ok(Vec::new()),
             _ => Err(e),
         })
-        .map_err(|e| Failure::caused(format!("cannot read seaql_migrations in {}", self.endpoint), &e))?;
+        .map_err(|e| {
+            Failure::caused(
+                format!("cannot read seaql_migrations in {}", self.endpoint),
+                &e,
+            )
+        })?;
         let applied = rows.into_iter().map(|(v,)| v).collect();
         Ok(Some(History::of(&files, &applied)))
     }
@@ -249,6 +299,20 @@ impl Live {
             .insert(Store::Postgres, self.endpoint.to_string());
         cx.search_path = self.search_path();
         cx
+    }
+}
+
+/// `--read-timeout`.
+pub(crate) fn read_timeout(cli: &Cli) -> Duration {
+    Duration::from_secs(cli.global.read_timeout.max(1))
+}
+
+/// Adds the hint for a stalled read.
+pub(crate) fn stalled(f: Failure, e: &postgres::PgError) -> Failure {
+    if matches!(e, postgres::PgError::Stalled { .. }) {
+        f.hint("the network or the server stopped answering; nothing was changed. Check connectivity, or raise --read-timeout for a slow server")
+    } else {
+        f
     }
 }
 

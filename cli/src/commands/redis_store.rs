@@ -60,7 +60,12 @@ impl RedisLive {
         let endpoint = RedactedUrl::new(&declared.url);
         let timeout = Duration::from_secs(cli.global.connect_timeout);
         printer.detail(&format!("connecting to {endpoint}"));
-        let conn = store::connect(&declared.url, timeout).await.map_err(|e| {
+        let options = store::ConnectOptions {
+            connect_timeout: timeout,
+            response_timeout: super::read_timeout(cli),
+            tls: declared.tls.clone(),
+        };
+        let conn = store::connect_with(&declared.url, options).await.map_err(|e| {
             Failure::caused("cannot read the live Redis", &e).hint("is the server running, and is the URL (REDIS_URL, --redis-url or redis.url) right?")
         })?;
         Ok(RedisLive {
@@ -120,10 +125,15 @@ impl RedisLive {
         if !plan.steps.iter().any(|s| s.store == Store::Redis) {
             return Ok(());
         }
-        let report = store::apply::apply(&mut self.conn, plan, &self.declared, self.timeout).await.map_err(|e| {
+        let ids = plan.step_ids();
+        let mut done = |i: usize| {
+            let s = &plan.steps[i];
+            printer.info(&format!("done {} {} {}", ids[i], s.kind, s.object.name));
+        };
+        let report = store::apply::apply_observed(&mut self.conn, plan, &self.declared, self.timeout, &mut done).await.map_err(|e| {
             let s = &plan.steps[e.step];
             let ids = plan.step_ids();
-            let mut f = Failure::new(format!("apply failed at step {} ({} {})", e.step_id, s.kind, s.object.name))
+            let mut f = Failure::new(format!("apply failed at step {} ({} {}) on {}", e.step_id, s.kind, s.object.name, self.endpoint))
                 .detail(format!("  command: {}", e.statement))
                 .detail(format!("  error: {}", e.message));
             f = if e.done.is_empty() {

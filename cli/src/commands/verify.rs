@@ -32,6 +32,7 @@ pub(super) async fn run(
     ));
     let apply_opts = ApplyOptions {
         search_path: live.search_path(),
+        response_timeout: Some(super::read_timeout(cli)),
         ..ApplyOptions::default()
     };
     let diff = live.diff_options(Online::Auto);

@@ -78,6 +78,23 @@ impl VespaLive {
         }))
     }
 
+    /// The declared application against another config server (a fleet target).
+    pub(crate) fn for_url(cli: &Cli, decl: &VespaDecl, url: &str) -> Result<VespaLive, Failure> {
+        let mut decl = decl.clone();
+        decl.target.url = url.to_owned();
+        let endpoint = RedactedUrl::new(url);
+        let client = Client::new(
+            decl.target.clone(),
+            Duration::from_secs(cli.global.connect_timeout.max(1) * 3),
+        )
+        .map_err(|e| failure(format!("cannot reach {endpoint}"), &e))?;
+        Ok(VespaLive {
+            decl,
+            client,
+            endpoint,
+        })
+    }
+
     pub(crate) async fn read(&self, printer: &Printer) -> Result<VespaRead, Failure> {
         let _progress = printer.spinner(&format!("reading {}", self.endpoint));
         let active = self.client.active().await.map_err(|e| {

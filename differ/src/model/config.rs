@@ -13,6 +13,7 @@ use serde_saphyr::Spanned;
 
 use super::pg::{Catalog, Check, Extension, Index, IndexKey, KeyTarget, QName, Table};
 use crate::postgres::ident::{implicit_name, truncate_ident};
+use crate::postgres::script::expression_problem;
 
 /// The `schema.yaml` format version this build understands.
 pub const CONFIG_VERSION: u32 = 1;
@@ -65,7 +66,7 @@ pub struct PostgresConfig {
     #[serde(default)]
     pub ignore: IgnoreConfig,
     #[serde(default)]
-    pub extensions: Vec<ExtensionDecl>,
+    pub extensions: Vec<Spanned<ExtensionDecl>>,
     /// Extras for entity tables, keyed by `table` or `schema.table`.
     #[serde(default)]
     pub tables: IndexMap<Spanned<String>, TableExtras>,
@@ -222,18 +223,60 @@ impl Config {
     }
 }
 
-fn yaml_error(e: serde_saphyr::Error) -> ConfigError {
+pub(crate) fn yaml_error(e: serde_saphyr::Error) -> ConfigError {
     let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
     // The crate's Display prefixes a position and may append a snippet; keep the first line's
     // message, since we print our own `file:line:col` prefix.
     let full = e.to_string();
     let first = full.lines().next().unwrap_or_default().trim();
-    let message = strip_position_suffix(first);
+    let message = explain_untagged(strip_position_suffix(first));
     ConfigError {
         line,
         column,
         message,
     }
+}
+
+/// serde's `data did not match any variant of untagged enum KeyDecl` (or `invalid u32`) names a
+/// Rust type; say instead what may be written there.
+fn explain_untagged(message: String) -> String {
+    const SHAPES: &[(&str, &str)] = &[
+        (
+            "KeyDecl",
+            "an index key is a column name, an expression, or { column | expr, order: asc | desc, nulls: first | last, opclass }",
+        ),
+        (
+            "ExtensionDecl",
+            "an extension is a name or { name, schema, version }",
+        ),
+        ("VarValue", "a variable's value is a number or a string"),
+        (
+            "ConfigDecl",
+            "a Redis parameter is a value or { value, compare, apply }",
+        ),
+        (
+            "ScalarValue",
+            "expected a single value (a string, a number or true/false)",
+        ),
+    ];
+    match message.as_str() {
+        "invalid u32" | "invalid u64" => {
+            return "expected a whole number, 0 or more".to_owned();
+        }
+        "invalid i64" | "invalid i32" => return "expected a whole number".to_owned(),
+        _ => {}
+    }
+    let Some(at) = message.find("untagged enum ") else {
+        return message;
+    };
+    let name = message[at + "untagged enum ".len()..]
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    SHAPES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(message.clone(), |(_, shape)| (*shape).to_owned())
 }
 
 /// The YAML crate's `error: line 3 column 5: message` → `message`; we print our own position.
@@ -329,19 +372,31 @@ impl IgnoreList {
     }
 }
 
-/// `*` matches any run of characters; everything else matches itself.
+/// `*` matches any run of characters; everything else matches itself. Linear in the text
+/// times the pattern (the greedy matcher with one backtrack point), however many `*` a
+/// pattern holds.
 fn glob(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((head, tail)) => {
-            let Some(rest) = text.strip_prefix(head) else {
-                return false;
-            };
-            (0..=rest.len())
-                .filter(|&i| rest.is_char_boundary(i))
-                .any(|i| glob(tail, &rest[i..]))
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    // The last `*` seen and the text position it is currently made to cover up to.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
         }
     }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// What `schema.yaml` says about Postgres, resolved against the environment.
@@ -362,8 +417,8 @@ impl PostgresConfig {
         let default_schema = self
             .default_schema
             .as_ref()
-            .map_or_else(|| "public".to_owned(), |s| s.value.clone());
-        let mut schemas: Vec<String> = self.schemas.iter().map(|s| s.value.clone()).collect();
+            .map_or_else(|| "public".to_owned(), |s| stored(&s.value));
+        let mut schemas: Vec<String> = self.schemas.iter().map(|s| stored(&s.value)).collect();
         if schemas.is_empty() {
             schemas.push(default_schema.clone());
         }
@@ -381,7 +436,7 @@ impl PostgresConfig {
             catalog.schemas.entry(s.clone()).or_default();
         }
         for ext in &self.extensions {
-            let (name, e) = match ext {
+            let (name, e) = match &ext.value {
                 ExtensionDecl::Name(n) => (n, Extension::default()),
                 ExtensionDecl::Full(f) => (
                     &f.name,
@@ -393,7 +448,7 @@ impl PostgresConfig {
             };
             if catalog.extensions.insert(name.value.clone(), e).is_some() {
                 return Err(ConfigError::at(
-                    name,
+                    ext,
                     format!("extension `{}` is declared twice", name.value),
                 ));
             }
@@ -407,9 +462,12 @@ impl PostgresConfig {
                 })?;
                 e.comment = Some(text.clone());
             } else {
-                let s = catalog.schemas.get_mut(&key.value).ok_or_else(|| {
-                    ConfigError::at(key, format!("schema `{}` is not managed", key.value))
-                })?;
+                let s = catalog
+                    .schemas
+                    .get_mut(stored(&key.value).as_str())
+                    .ok_or_else(|| {
+                        ConfigError::at(key, format!("schema `{}` is not managed", key.value))
+                    })?;
                 s.comment = Some(text.clone());
             }
         }
@@ -442,11 +500,30 @@ impl PostgresConfig {
     }
 }
 
+/// `schema.name` or `name`, each part as Postgres stores it (cut to 63 bytes).
 fn split_qualified(key: &str, default_schema: &str) -> (String, String) {
     match key.split_once('.') {
-        Some((s, n)) => (s.to_owned(), n.to_owned()),
-        None => (default_schema.to_owned(), key.to_owned()),
+        Some((s, n)) => (stored(s), stored(n)),
+        None => (default_schema.to_owned(), stored(key)),
     }
+}
+
+/// The start of a long text quoted in an error.
+fn excerpt(text: &str) -> String {
+    const CHARS: usize = 60;
+    if text.chars().count() <= CHARS {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(CHARS).collect();
+    s.push('…');
+    s
+}
+
+/// An identifier written in `schema.yaml` as Postgres stores it: names over 63 bytes are cut,
+/// as Postgres cuts them (and as the entities' names are), so the long name a user copies from
+/// an entity finds its object.
+fn stored(name: &str) -> String {
+    truncate_ident(name).to_owned()
 }
 
 impl TableExtras {
@@ -458,7 +535,7 @@ impl TableExtras {
             table.renamed_from = Some(truncate_ident(old).to_owned());
         }
         for (col, extras) in &self.columns {
-            let column = table.column_mut(&col.value).ok_or_else(|| {
+            let column = table.column_mut(&stored(&col.value)).ok_or_else(|| {
                 ConfigError::at(col, format!("table `{q}` has no column `{}`", col.value))
             })?;
             if let Some(c) = &extras.comment {
@@ -477,6 +554,12 @@ impl TableExtras {
         }
         for decl in &self.checks {
             let c = &decl.value;
+            if let Some(why) = expression_problem(&c.expr) {
+                return Err(ConfigError::at(
+                    decl,
+                    format!("check on `{q}`: `{}`: {why}", excerpt(&c.expr)),
+                ));
+            }
             let name = match &c.name {
                 Some(n) => truncate_ident(n).to_owned(),
                 None => free_name(table, &q.name, "check"),
@@ -530,9 +613,9 @@ impl IndexDecl {
         let mut name_parts = Vec::new();
         for k in &self.columns {
             let key = match &k.value {
-                KeyDecl::Short(s) if table.column(s).is_some() => {
-                    name_parts.push(s.clone());
-                    IndexKey::column(s.clone())
+                KeyDecl::Short(s) if table.column(&stored(s)).is_some() => {
+                    name_parts.push(stored(s));
+                    IndexKey::column(stored(s))
                 }
                 KeyDecl::Short(s) if is_plain_word(s) => {
                     return Err(ConfigError::at(
@@ -541,6 +624,15 @@ impl IndexDecl {
                     ));
                 }
                 KeyDecl::Short(expr) => {
+                    if let Some(why) = expression_problem(expr) {
+                        return Err(ConfigError::at(
+                            k,
+                            format!(
+                                "index key `{}` on `{q}` is neither a column nor one expression: {why}",
+                                excerpt(expr)
+                            ),
+                        ));
+                    }
                     name_parts.push("expr".to_owned());
                     IndexKey {
                         target: KeyTarget::Expression(expr.trim().to_owned()),
@@ -550,16 +642,22 @@ impl IndexDecl {
                 KeyDecl::Long(l) => {
                     let target = match (&l.column, &l.expr) {
                         (Some(c), None) => {
-                            if table.column(c).is_none() {
+                            if table.column(&stored(c)).is_none() {
                                 return Err(ConfigError::at(
                                     k,
                                     format!("table `{q}` has no column `{c}`"),
                                 ));
                             }
-                            name_parts.push(c.clone());
-                            KeyTarget::Column(c.clone())
+                            name_parts.push(stored(c));
+                            KeyTarget::Column(stored(c))
                         }
                         (None, Some(e)) => {
+                            if let Some(why) = expression_problem(e) {
+                                return Err(ConfigError::at(
+                                    k,
+                                    format!("index expression `{}` on `{q}`: {why}", excerpt(e)),
+                                ));
+                            }
                             name_parts.push("expr".to_owned());
                             KeyTarget::Expression(e.trim().to_owned())
                         }
@@ -586,8 +684,16 @@ impl IndexDecl {
             };
             keys.push(key);
         }
+        if let Some(p) = &self.predicate
+            && let Some(why) = expression_problem(p)
+        {
+            return Err(ConfigError::at(
+                at,
+                format!("index predicate (`where`) `{}` on `{q}`: {why}", excerpt(p)),
+            ));
+        }
         for inc in &self.include {
-            if table.column(inc).is_none() {
+            if table.column(&stored(inc)).is_none() {
                 return Err(ConfigError::at(
                     at,
                     format!("table `{q}` has no column `{inc}` (in include)"),
@@ -610,7 +716,7 @@ impl IndexDecl {
                 .unwrap_or_else(|| "btree".to_owned())
                 .to_ascii_lowercase(),
             keys,
-            include: self.include.clone(),
+            include: self.include.iter().map(|c| stored(c)).collect(),
             predicate: self.predicate.as_ref().map(|p| p.trim().to_owned()),
             nulls_not_distinct: self.nulls_not_distinct,
             valid: true,
@@ -696,5 +802,17 @@ mod tests {
         assert!(l.reason(&QName::new("app", "tmp")).is_some());
         assert!(l.reason(&QName::new("public", "tmp")).is_none());
         assert!(l.reason(&QName::new("public", "users")).is_none());
+    }
+
+    #[test]
+    fn globs_with_many_stars_stay_fast() {
+        assert!(glob("*", ""));
+        assert!(glob("a*b*c", "aXbYc"));
+        assert!(!glob("a*b*c", "aXbY"));
+        assert!(glob("*é*", "café"));
+        let pattern = format!("{}b", "*a".repeat(30));
+        let started = std::time::Instant::now();
+        assert!(!glob(&pattern, &"a".repeat(63)));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod entities;
+pub mod fleet;
 pub mod pg;
 pub mod redis_config;
 mod serde_pairs;

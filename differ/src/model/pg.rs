@@ -38,8 +38,9 @@ impl fmt::Display for QName {
     }
 }
 
-/// An identifier as a person reads it: bare when it is a plain lower-case word, quoted otherwise.
-/// Only for messages; SQL always goes through `postgres::quote_ident`.
+/// An identifier as a person reads it: bare when it is a plain lower-case word, quoted otherwise,
+/// with control characters written as `\u{1b}` (a name from a hostile database must not drive
+/// the reader's terminal). Only for messages; SQL always goes through `postgres::quote_ident`.
 pub fn display_ident(name: &str) -> String {
     let plain = !name.is_empty()
         && name
@@ -52,7 +53,17 @@ pub fn display_ident(name: &str) -> String {
     if plain {
         name.to_owned()
     } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        let mut out = String::with_capacity(name.len() + 2);
+        out.push('"');
+        for c in name.chars() {
+            match c {
+                '"' => out.push_str("\"\""),
+                c if c.is_control() => out.extend(c.escape_unicode()),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
     }
 }
 

@@ -32,6 +32,9 @@ pub struct RedisConfig {
     pub sampling: Option<SamplingDecl>,
     #[serde(default)]
     pub search: Option<SearchDecl>,
+    /// For `rediss://`: the CA to trust instead of the system store, and a client certificate.
+    #[serde(default)]
+    pub tls: Option<Spanned<crate::tls::TlsDecl>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -210,7 +213,7 @@ pub struct SamplingDecl {
     #[serde(default)]
     pub max_cmds_per_sec: Option<u32>,
     #[serde(default)]
-    pub deadline: Option<ScalarValue>,
+    pub deadline: Option<Spanned<ScalarValue>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -35,6 +35,10 @@ pub struct VespaConfig {
     /// Vespa fields that mirror entity columns or configured values.
     #[serde(default)]
     pub links: Vec<Spanned<LinkDecl>>,
+    /// For `https://`: the CA to trust instead of the system store, and a client certificate
+    /// (mutual TLS, as Vespa Cloud and secured self-hosted config servers require).
+    #[serde(default)]
+    pub tls: Option<Spanned<crate::tls::TlsDecl>>,
 }
 
 /// A scalar variable value.

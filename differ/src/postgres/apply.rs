@@ -6,7 +6,14 @@
 //! `statement_timeout` (a long one for steps that scan, build or rewrite). A lock timeout is
 //! retried a bounded number of times with backoff, the group from its start, since its
 //! transaction was rolled back. A failure names the step and statement and says which earlier
-//! groups were already committed, so the caller can tell the user exactly what was done.
+//! groups were already committed, so the caller can tell the user exactly what was done; as
+//! each group commits (or a step outside a transaction completes) the observer hears of it, so
+//! a caller that is killed half-way has already said which steps ran.
+//!
+//! Every wait for the server is bounded when [`ApplyOptions::response_timeout`] is set: a
+//! statement by its own `statement_timeout` and `lock_timeout` plus that margin, `BEGIN`, `SET`
+//! and `COMMIT` by the margin alone. A connection lost at `COMMIT` (reset, terminated, timed
+//! out) leaves the outcome of that group unknown, and the error says so.
 //!
 //! [`lock_target`] takes the advisory lock that keeps two applies off one database.
 
@@ -32,6 +39,10 @@ pub struct ApplyOptions {
     pub retry_backoff: Duration,
     /// Used to resolve unqualified names in expressions (defaults, checks, predicates).
     pub search_path: Vec<String>,
+    /// How long to wait for the server beyond the statement's own limits before giving the
+    /// connection up for lost (a stalled network). `None`: wait as long as the server takes.
+    /// A step without a statement timeout (`long_statement_timeout: None`) is never cut short.
+    pub response_timeout: Option<Duration>,
 }
 
 impl Default for ApplyOptions {
@@ -43,6 +54,7 @@ impl Default for ApplyOptions {
             lock_retries: 3,
             retry_backoff: Duration::from_millis(500),
             search_path: vec!["public".to_owned()],
+            response_timeout: None,
         }
     }
 }
@@ -70,6 +82,12 @@ pub struct ApplyError {
     pub transactional: bool,
     /// Lock timeouts hit on this step, the last one included when it is the cause.
     pub lock_timeouts: u32,
+    /// The connection broke (reset, terminated by the server, or silent past the response
+    /// timeout) rather than a statement failing.
+    pub connection_lost: bool,
+    /// The connection was lost while the group's `COMMIT` was under way: it may have
+    /// committed. Only then is what was done not known exactly.
+    pub uncertain: bool,
     #[source]
     pub source: sqlx::Error,
 }
@@ -83,7 +101,13 @@ impl ApplyError {
 
 impl fmt::Display for ApplyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.transactional {
+        if self.uncertain {
+            write!(
+                f,
+                "the connection was lost while step {}'s transaction was committing; it may or may not have committed",
+                self.step_id
+            )
+        } else if self.transactional {
             write!(
                 f,
                 "step {} failed; its transaction was rolled back",
@@ -92,6 +116,21 @@ impl fmt::Display for ApplyError {
         } else {
             write!(f, "step {} failed outside a transaction", self.step_id)
         }
+    }
+}
+
+/// The connection itself failed: an I/O or protocol error, our own response timeout, or the
+/// server ending the session (SQLSTATE class 08, connection exception, and 57P, the server
+/// shutting the session down, as `pg_terminate_backend` does; not 57014, a cancelled
+/// statement).
+pub fn is_connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) => true,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        _ => false,
     }
 }
 
@@ -111,6 +150,21 @@ fn retry_safe(sql: &str) -> bool {
     !(sql.starts_with("CREATE") && sql.contains(" INDEX CONCURRENTLY "))
 }
 
+/// What [`apply_observed`] reports as it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Step `i` begins (again, when its group is retried).
+    Started(usize),
+    /// These steps are done for good: their group committed, or the step ran outside a
+    /// transaction. `of`: the group's 1-based position, and how many Postgres groups the plan
+    /// has.
+    Done {
+        steps: std::ops::Range<usize>,
+        transactional: bool,
+        of: (usize, usize),
+    },
+}
+
 /// Runs every Postgres step of `plan` on `conn`.
 pub async fn apply(
     conn: &mut PgConnection,
@@ -120,17 +174,20 @@ pub async fn apply(
     apply_observed(conn, plan, opts, &mut |_| {}).await
 }
 
-/// [`apply`], calling `started(i)` as step `i` begins (for progress display). A group that
-/// is retried reports its steps again.
+/// [`apply`], telling `observer` as each step starts and as each group is done (for progress
+/// display, and so that what ran is said before anything else can go wrong).
 pub async fn apply_observed(
     conn: &mut PgConnection,
     plan: &Plan,
     opts: &ApplyOptions,
-    started: &mut (dyn FnMut(usize) + Send),
+    observer: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<ApplyReport, ApplyError> {
-    let result = run_groups(conn, plan, opts, started).await;
-    // Session settings made for non-transactional steps must not outlive the apply.
-    let _ = run(conn, "RESET ALL").await;
+    let result = run_groups(conn, plan, opts, observer).await;
+    // Session settings made for non-transactional steps must not outlive the apply; a lost
+    // connection is not touched again.
+    if !matches!(&result, Err(e) if e.connection_lost) {
+        let _ = run(conn, "RESET ALL", opts.response_timeout).await;
+    }
     result
 }
 
@@ -153,6 +210,7 @@ impl Runner<'_> {
         transactional: bool,
         timeouts: u32,
     ) -> ApplyError {
+        let connection_lost = is_connection_lost(&source);
         ApplyError {
             step,
             step_id: self.ids[step].clone(),
@@ -160,8 +218,25 @@ impl Runner<'_> {
             committed: self.committed.clone(),
             transactional,
             lock_timeouts: timeouts,
+            connection_lost,
+            uncertain: transactional && connection_lost && statement == "COMMIT",
             source,
         }
+    }
+
+    /// How long to wait for one statement of `step` (`None`: a setup statement), beyond which
+    /// the connection is given up for lost.
+    fn bound(&self, step: Option<&Step>) -> Option<Duration> {
+        let margin = self.opts.response_timeout?;
+        let Some(step) = step else {
+            return Some(margin);
+        };
+        let limit = if step.scans() {
+            self.opts.long_statement_timeout
+        } else {
+            self.opts.statement_timeout
+        }?;
+        Some(limit + self.opts.lock_timeout + margin)
     }
 
     fn note_retry(&mut self, step: usize, attempts: u32) {
@@ -215,28 +290,34 @@ impl Runner<'_> {
         conn: &mut PgConnection,
         start: usize,
         end: usize,
-        started: &mut (dyn FnMut(usize) + Send),
+        observer: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<(), ApplyError> {
         let mut attempts = 0u32;
         'attempt: loop {
-            let mut script = vec![(start, "BEGIN".to_owned())];
-            script.extend(self.setup(true).into_iter().map(|s| (start, s)));
+            // (step, statement, whether it is the step's own statement)
+            let mut script = vec![(start, "BEGIN".to_owned(), false)];
+            script.extend(self.setup(true).into_iter().map(|s| (start, s, false)));
             for i in start..end {
                 let step = &self.plan.steps[i];
-                script.extend(self.limits(step, true).into_iter().map(|s| (i, s)));
-                script.extend(step.statements.iter().map(|s| (i, s.clone())));
+                script.extend(self.limits(step, true).into_iter().map(|s| (i, s, false)));
+                script.extend(step.statements.iter().map(|s| (i, s.clone(), true)));
             }
-            script.push((end - 1, "COMMIT".to_owned()));
+            script.push((end - 1, "COMMIT".to_owned(), false));
             let mut reported = None;
-            for (i, sql) in &script {
+            for (i, sql, own) in &script {
                 if reported != Some(*i) {
-                    started(*i);
+                    observer(Progress::Started(*i));
                     reported = Some(*i);
                 }
-                let Err(e) = run(conn, sql).await else {
+                let bound = self.bound(own.then(|| &self.plan.steps[*i]));
+                let Err(e) = run(conn, sql, bound).await else {
                     continue;
                 };
-                let _ = run(conn, "ROLLBACK").await;
+                if is_connection_lost(&e) {
+                    // The server rolls back an open transaction when its session ends.
+                    return Err(self.fail(*i, sql, e, true, attempts));
+                }
+                let _ = run(conn, "ROLLBACK", self.bound(None)).await;
                 if is_lock_timeout(&e) && attempts < self.opts.lock_retries {
                     attempts += 1;
                     self.note_retry(*i, attempts);
@@ -251,6 +332,20 @@ impl Runner<'_> {
         }
     }
 
+    fn done(
+        &self,
+        steps: std::ops::Range<usize>,
+        transactional: bool,
+        of: (usize, usize),
+        observer: &mut (dyn FnMut(Progress) + Send),
+    ) {
+        observer(Progress::Done {
+            steps,
+            transactional,
+            of,
+        });
+    }
+
     /// A step outside any transaction. Its statements run one by one; a lock timeout retries
     /// the statement that hit it (those before it are done), unless running it again is
     /// unsafe.
@@ -258,13 +353,13 @@ impl Runner<'_> {
         &mut self,
         conn: &mut PgConnection,
         i: usize,
-        started: &mut (dyn FnMut(usize) + Send),
+        observer: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<(), ApplyError> {
-        started(i);
+        observer(Progress::Started(i));
         let step = &self.plan.steps[i];
         let mut attempts = 0u32;
         for sql in self.setup(false) {
-            if let Err(e) = run(conn, &sql).await {
+            if let Err(e) = run(conn, &sql, self.bound(None)).await {
                 return Err(self.fail(i, &sql, e, false, 0));
             }
         }
@@ -272,13 +367,13 @@ impl Runner<'_> {
             loop {
                 let mut result = Ok(());
                 for limit in self.limits(step, false) {
-                    result = run(conn, &limit).await;
+                    result = run(conn, &limit, self.bound(None)).await;
                     if result.is_err() {
                         break;
                     }
                 }
                 if result.is_ok() {
-                    result = run(conn, sql).await;
+                    result = run(conn, sql, self.bound(Some(step))).await;
                 }
                 let Err(e) = result else { break };
                 if is_lock_timeout(&e) && attempts < self.opts.lock_retries && retry_safe(sql) {
@@ -300,7 +395,7 @@ async fn run_groups(
     conn: &mut PgConnection,
     plan: &Plan,
     opts: &ApplyOptions,
-    started: &mut (dyn FnMut(usize) + Send),
+    observer: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<ApplyReport, ApplyError> {
     let clock = Instant::now();
     let mut runner = Runner {
@@ -316,18 +411,26 @@ async fn run_groups(
         committed: Vec::new(),
         retried: Vec::new(),
     };
-    for group in plan
+    let groups: Vec<_> = plan
         .groups()
         .into_iter()
         .filter(|g| g.store == Store::Postgres)
-    {
+        .collect();
+    let count = groups.len();
+    for (n, group) in groups.into_iter().enumerate() {
         if group.transactional {
             runner
-                .transaction(conn, group.start, group.end, started)
+                .transaction(conn, group.start, group.end, observer)
                 .await?;
         } else {
-            runner.alone(conn, group.start, started).await?;
+            runner.alone(conn, group.start, observer).await?;
         }
+        runner.done(
+            group.start..group.end,
+            group.transactional,
+            (n + 1, count),
+            observer,
+        );
     }
     Ok(ApplyReport {
         executed: runner.committed,
@@ -406,9 +509,22 @@ pub async fn unlock_target(conn: &mut PgConnection) -> Result<(), LockError> {
     .map_err(LockError::Query)
 }
 
-async fn run(conn: &mut PgConnection, sql: &str) -> Result<(), sqlx::Error> {
-    sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
-        .execute(&mut *conn)
-        .await
-        .map(|_| ())
+/// Runs one statement, waiting at most `bound` for the server's answer.
+async fn run(
+    conn: &mut PgConnection,
+    sql: &str,
+    bound: Option<Duration>,
+) -> Result<(), sqlx::Error> {
+    let exec = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut *conn);
+    let result = match bound {
+        None => exec.await,
+        Some(limit) => match tokio::time::timeout(limit, exec).await {
+            Ok(r) => r,
+            Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer from the server within {}", super::seconds(limit)),
+            ))),
+        },
+    };
+    result.map(|_| ())
 }

@@ -43,6 +43,22 @@ pub enum Auth {
     Password(String),
 }
 
+/// More than the defaults: files placed in the cluster's directory (owned by the server's
+/// user, mode 0600: certificates and keys), server settings, and `pg_hba.conf`.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// (file name, contents), written into the cluster directory; settings may name them by
+    /// their file name, which is relative to the data directory's parent.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// `name=value` server settings (`ssl=on`, `ssl_cert_file=../server.crt`, ...).
+    pub settings: Vec<String>,
+    /// Replaces `pg_hba.conf` (e.g. `hostssl` lines only, to refuse unencrypted sessions).
+    pub hba: Option<String>,
+    /// Where the cluster's directory is made (default: the temp dir); e.g. `/dev/shm` for a
+    /// cluster of many databases that should go away fast.
+    pub parent: Option<PathBuf>,
+}
+
 /// A running cluster listening on 127.0.0.1:`port`, superuser `postgres`.
 #[derive(Debug)]
 pub struct TempCluster {
@@ -55,14 +71,22 @@ pub struct TempCluster {
 
 impl TempCluster {
     pub fn start(auth: Auth) -> Result<TempCluster, ClusterError> {
+        TempCluster::start_with(auth, Extras::default())
+    }
+
+    /// [`TempCluster::start`] with files, settings and `pg_hba.conf` of its own.
+    pub fn start_with(auth: Auth, extras: Extras) -> Result<TempCluster, ClusterError> {
         let bin = find_bindir().ok_or(ClusterError::NoBinaries)?;
         let run_as = if is_root() {
             Some(unprivileged_user().ok_or(ClusterError::NoUser)?)
         } else {
             None
         };
-        let dir =
-            std::env::temp_dir().join(format!("seadiff-pg-{}-{}", std::process::id(), unique()));
+        let dir = extras
+            .parent
+            .clone()
+            .unwrap_or_else(std::env::temp_dir)
+            .join(format!("seadiff-pg-{}-{}", std::process::id(), unique()));
         let io = |source| ClusterError::Io {
             path: dir.clone(),
             source,
@@ -107,14 +131,33 @@ impl TempCluster {
             }
         }
         run(&mut initdb)?;
+        for (name, bytes) in &extras.files {
+            let path = dir.join(name);
+            fs::write(&path, bytes).map_err(io)?;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).map_err(io)?;
+            if let Some((uid, gid)) = run_as {
+                std::os::unix::fs::chown(&path, Some(uid), Some(gid)).map_err(io)?;
+            }
+        }
+        if let Some(hba) = &extras.hba {
+            let path = data.join("pg_hba.conf");
+            fs::write(&path, hba).map_err(io)?;
+            if let Some((uid, gid)) = run_as {
+                std::os::unix::fs::chown(&path, Some(uid), Some(gid)).map_err(io)?;
+            }
+        }
 
         cluster.port = free_port().map_err(io)?;
         let log = dir.join("server.log");
-        let opts = format!(
+        let mut opts = format!(
             "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c full_page_writes=off -c max_connections=50",
             cluster.port,
             dir.display()
         );
+        for setting in &extras.settings {
+            opts.push_str(" -c ");
+            opts.push_str(setting);
+        }
         let mut start = cluster.command("pg_ctl");
         start
             .arg("-D")

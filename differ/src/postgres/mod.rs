@@ -60,6 +60,33 @@ pub enum PgError {
     },
     #[error("unexpected catalog data for {what}: {detail}")]
     Catalog { what: &'static str, detail: String },
+    /// The server sent nothing for longer than the read timeout: a stalled network or server.
+    /// The connection is unusable afterwards.
+    #[error("no answer within {} while trying to {what}", seconds(*limit))]
+    Stalled { what: &'static str, limit: Duration },
+}
+
+/// `5 s`, `1.5 s`.
+pub fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Runs `fut` (reads on one connection), failing with [`PgError::Stalled`] when it has not
+/// finished within `limit`: a stalled network or server cannot hang a command. After a stall
+/// the connection must be dropped.
+pub async fn bounded<T>(
+    limit: Duration,
+    what: &'static str,
+    fut: impl std::future::Future<Output = Result<T, PgError>>,
+) -> Result<T, PgError> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(r) => r,
+        Err(_) => Err(PgError::Stalled { what, limit }),
+    }
 }
 
 /// Opens a connection, failing after `timeout` instead of hanging on an unreachable host.
@@ -120,6 +147,30 @@ pub async fn probe_and_plan(
 ) -> Result<Plan, PgError> {
     let touched = diff::touched(current, desired, &opts);
     opts.stats = probe::probe(conn, &touched, COUNT_TIMEOUT).await?;
+    Ok(make_plan(current, desired, &opts, warnings))
+}
+
+/// [`probe_and_plan`], failing with [`PgError::Stalled`] when the server stops answering: the
+/// probe may take `read_timeout` plus [`COUNT_TIMEOUT`] for each count it makes (a count that
+/// runs longer gives way to an estimate on the server's side, so only a stalled network or
+/// server hits this bound).
+pub async fn probe_and_plan_bounded(
+    conn: &mut PgConnection,
+    current: &Catalog,
+    desired: &Catalog,
+    mut opts: DiffOptions,
+    warnings: &[String],
+    read_timeout: Duration,
+) -> Result<Plan, PgError> {
+    let touched = diff::touched(current, desired, &opts);
+    let counts = 1 + touched.dropped_tables.len() + touched.dropped_columns.len();
+    let limit = read_timeout + COUNT_TIMEOUT * u32::try_from(counts).unwrap_or(u32::MAX);
+    opts.stats = bounded(
+        limit,
+        "look at the data",
+        probe::probe(conn, &touched, COUNT_TIMEOUT),
+    )
+    .await?;
     Ok(make_plan(current, desired, &opts, warnings))
 }
 

@@ -147,6 +147,111 @@ pub fn split(sql: &str) -> Vec<Statement> {
     out
 }
 
+/// Why `expr` is not one SQL expression that can sit inside `CHECK (…)`, `WHERE …` or an index
+/// key's parentheses, or `None` when it is. seadiff writes such expressions into its DDL as
+/// given, so one that closes a parenthesis it did not open, ends the statement (`;`), comments
+/// out the rest of the line (`--`) or leaves a quote, comment or dollar body open could change
+/// what the statement does. Quotes, comments and dollar bodies are read as in [`split`].
+pub fn expression_problem(expr: &str) -> Option<String> {
+    // Deeper nesting is no real expression, and would exhaust the stack of the recursive
+    // readers after this one (the normalizer, the linter's parser).
+    const MAX_EXPRESSION_DEPTH: usize = 64;
+    let b = expr.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    if expr.trim().is_empty() {
+        return Some("the expression is empty".to_owned());
+    }
+    while i < b.len() {
+        match b[i] {
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                return Some(
+                    "`--` would comment out the rest of the statement; use /* … */".to_owned(),
+                );
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut nested = 0usize;
+                loop {
+                    if i >= b.len() {
+                        return Some("a `/*` comment is not closed".to_owned());
+                    }
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        nested += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        nested -= 1;
+                        i += 2;
+                        if nested == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            q @ (b'\'' | b'"') => {
+                let backslash = q == b'\''
+                    && i > 0
+                    && matches!(b[i - 1], b'e' | b'E')
+                    && !word_char_before(b, i - 1);
+                i += 1;
+                loop {
+                    if i >= b.len() {
+                        return Some(if q == b'"' {
+                            "a quoted identifier (`\"`) is not closed".to_owned()
+                        } else {
+                            "a string literal (`'`) is not closed".to_owned()
+                        });
+                    }
+                    if backslash && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == q {
+                        if b.get(i + 1) == Some(&q) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'$' if !word_char_before(b, i) => {
+                if let Some(tag_len) = dollar_tag(&b[i..]) {
+                    let tag = &b[i..i + tag_len];
+                    let body = i + tag_len;
+                    match b[body..].windows(tag_len).position(|w| w == tag) {
+                        Some(end) => i = body + end + tag_len - 1,
+                        None => return Some("a `$…$` quoted body is not closed".to_owned()),
+                    }
+                }
+            }
+            b'(' => {
+                depth += 1;
+                if depth > MAX_EXPRESSION_DEPTH {
+                    return Some(format!(
+                        "parentheses nested more than {MAX_EXPRESSION_DEPTH} deep"
+                    ));
+                }
+            }
+            b')' => {
+                if depth == 0 {
+                    return Some(
+                        "a `)` closes a parenthesis the expression did not open".to_owned(),
+                    );
+                }
+                depth -= 1;
+            }
+            b';' => return Some("`;` would end the statement".to_owned()),
+            _ => {}
+        }
+        i += 1;
+    }
+    (depth > 0).then(|| "a `(` is not closed".to_owned())
+}
+
 fn statement(sql: &str, start: usize, end: usize) -> Statement {
     let piece = &sql[start..end];
     let lead = piece.len() - piece.trim_start().len();
@@ -197,6 +302,40 @@ mod tests {
                 "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END",
             ]
         );
+    }
+
+    #[test]
+    fn expressions_cannot_leave_their_parentheses() {
+        use super::expression_problem as p;
+        for ok in [
+            "price > 0",
+            "(a) + (b)",
+            "name <> ')' AND x ~ '(;--'",
+            "\"we;ird)\" IS NOT NULL",
+            "E'it\\'s)' = t",
+            "f($x$ ) ; $x$) /* a ) comment */ > 1",
+            "$1 > 0",
+            &format!("{}1{}", "(".repeat(64), ")".repeat(64)),
+        ] {
+            assert_eq!(p(ok), None, "{ok}");
+        }
+        for bad in [
+            "1) ; DROP TABLE users; --",
+            "x > 0 -- why",
+            "x > 0); SELECT (1",
+            "(x > 0",
+            "'unterminated",
+            "\"unterminated",
+            "/* open",
+            "$q$ open",
+            "E'\\'",
+            "x; y",
+            &format!("{}1{}", "(".repeat(65), ")".repeat(65)),
+            "",
+            "  ",
+        ] {
+            assert!(p(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

@@ -48,6 +48,18 @@ pub async fn apply(
     declared: &Declared,
     timeout: Duration,
 ) -> Result<RedisApplyReport, RedisApplyError> {
+    apply_observed(conn, plan, declared, timeout, &mut |_| {}).await
+}
+
+/// [`apply`], calling `done(i)` as soon as step `i` has run, so that what ran is said even if
+/// the caller is stopped before the end.
+pub async fn apply_observed(
+    conn: &mut Conn,
+    plan: &Plan,
+    declared: &Declared,
+    timeout: Duration,
+    done: &mut (dyn FnMut(usize) + Send),
+) -> Result<RedisApplyReport, RedisApplyError> {
     let started = Instant::now();
     let ids = plan.step_ids();
     let mut report = RedisApplyReport::default();
@@ -96,6 +108,7 @@ pub async fn apply(
             result.map_err(|m| fail(m, &report.executed))?;
         }
         report.executed.push(i);
+        done(i);
     }
     report.elapsed = started.elapsed();
     Ok(report)

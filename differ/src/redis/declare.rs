@@ -50,7 +50,8 @@ pub fn parse_duration(v: &ScalarValue) -> Result<Duration, String> {
     if !secs.is_finite() || secs < 0.0 {
         return Err(bad());
     }
-    Ok(Duration::from_secs_f64(secs))
+    // Past what a Duration holds (about 584 billion years) is a typo, not a timeout.
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("`{t}` is too long a duration"))
 }
 
 fn seconds(v: &ScalarValue) -> Result<u64, String> {
@@ -358,11 +359,8 @@ pub fn declare(
             sampling.max_cmds_per_sec = v.max(1);
         }
         if let Some(v) = &s.deadline {
-            sampling.deadline = parse_duration(v).map_err(|m| ConfigError {
-                line: 0,
-                column: 0,
-                message: format!("sampling.deadline: {m}"),
-            })?;
+            sampling.deadline =
+                parse_duration(&v.value).map_err(|m| at(v, format!("sampling.deadline: {m}")))?;
         }
     }
 
@@ -381,6 +379,7 @@ pub fn declare(
     }
 
     Ok(Declared {
+        tls: None,
         url,
         require,
         config,

@@ -55,6 +55,29 @@ pub struct Conn {
     pub endpoint: RedactedUrl,
     pub db: u32,
     url: String,
+    options: ConnectOptions,
+}
+
+/// How to connect: time limits and TLS.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// For the TCP connection and the handshake.
+    pub connect_timeout: Duration,
+    /// For every command's answer (a stalled network or server fails the command after it).
+    pub response_timeout: Duration,
+    /// For `rediss://`: the CA to trust and a client certificate; `None` trusts the system
+    /// store.
+    pub tls: Option<crate::tls::TlsMaterial>,
+}
+
+impl ConnectOptions {
+    pub fn new(connect_timeout: Duration) -> ConnectOptions {
+        ConnectOptions {
+            connect_timeout,
+            response_timeout: Duration::from_secs(30),
+            tls: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Conn {
@@ -68,19 +91,39 @@ impl std::fmt::Debug for Conn {
 
 /// Opens a connection, failing after `timeout` instead of hanging on an unreachable host.
 pub async fn connect(url: &str, timeout: Duration) -> Result<Conn, RedisError> {
+    connect_with(url, ConnectOptions::new(timeout)).await
+}
+
+/// [`connect`] with every option.
+pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Conn, RedisError> {
     let endpoint = RedactedUrl::new(url);
-    let client = redis::Client::open(url).map_err(|e| RedisError::InvalidUrl {
+    let timeout = options.connect_timeout;
+    let invalid = |e: redis::RedisError| RedisError::InvalidUrl {
         endpoint: endpoint.clone(),
         reason: if e.to_string().contains("://") {
             "the URL cannot be parsed".to_owned()
         } else {
             e.to_string()
         },
-    })?;
+    };
+    let tls = url.starts_with("rediss://");
+    if tls {
+        crate::tls::ensure_provider();
+    }
+    let client = match &options.tls {
+        Some(material) if tls => {
+            material.check().map_err(|reason| RedisError::InvalidUrl {
+                endpoint: endpoint.clone(),
+                reason,
+            })?;
+            redis::Client::build_with_tls(url, material.redis_certificates()).map_err(invalid)?
+        }
+        _ => redis::Client::open(url).map_err(invalid)?,
+    };
     let db = u32::try_from(client.get_connection_info().redis_settings().db()).unwrap_or(0);
     let config = redis::AsyncConnectionConfig::new()
         .set_connection_timeout(Some(timeout))
-        .set_response_timeout(Some(Duration::from_secs(30)));
+        .set_response_timeout(Some(options.response_timeout));
     let con = match tokio::time::timeout(
         timeout,
         client.get_multiplexed_async_connection_with_config(&config),
@@ -107,6 +150,7 @@ pub async fn connect(url: &str, timeout: Duration) -> Result<Conn, RedisError> {
         endpoint,
         db,
         url: url.to_owned(),
+        options,
     })
 }
 
@@ -114,7 +158,11 @@ impl Conn {
     /// A second connection to the same server on logical database `db`.
     pub async fn on_db(&self, db: u32, timeout: Duration) -> Result<Conn, RedisError> {
         let url = with_db(&self.url, db);
-        let mut c = connect(&url, timeout).await?;
+        let options = ConnectOptions {
+            connect_timeout: timeout,
+            ..self.options.clone()
+        };
+        let mut c = connect_with(&url, options).await?;
         c.db = db;
         Ok(c)
     }

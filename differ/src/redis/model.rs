@@ -129,6 +129,9 @@ impl DbSample {
 #[derive(Debug, Clone)]
 pub struct Declared {
     pub url: String,
+    /// For `rediss://`: the files of `redis.tls`, read by the caller. Connection settings, not
+    /// state: never compared.
+    pub tls: Option<crate::tls::TlsMaterial>,
     pub require: Require,
     pub config: Vec<ParamDecl>,
     /// `CONFIG REWRITE` after changes when the server has a config file.

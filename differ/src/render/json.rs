@@ -290,17 +290,60 @@ pub struct SavedPlan {
     pub targets: BTreeMap<Store, String>,
 }
 
+/// Why a saved plan cannot be read: `line:column: message` for JSON that does not fit the
+/// document (1-based; both 0 for a well-formed document that is not a plan this seadiff runs).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct PlanError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: ", self.line, self.column)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl From<String> for PlanError {
+    fn from(message: String) -> Self {
+        PlanError {
+            line: 0,
+            column: 0,
+            message,
+        }
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> PlanError {
+    // serde_json appends ` at line L column C`; the position is kept apart.
+    let full = e.to_string();
+    let message = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |at| &full[..at])
+        .to_owned();
+    PlanError {
+        line: e.line(),
+        column: e.column(),
+        message,
+    }
+}
+
 /// Reads a document written by [`render`].
-pub fn parse(text: &str) -> Result<SavedPlan, String> {
-    let doc: PlanDocument = serde_json::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse(text: &str) -> Result<SavedPlan, PlanError> {
+    let doc: PlanDocument = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     if doc.format_version != FORMAT_VERSION {
         return Err(format!(
             "format_version {} is not supported (this seadiff reads {FORMAT_VERSION})",
             doc.format_version
-        ));
+        )
+        .into());
     }
     if doc.kind != "plan" {
-        return Err(format!("this is a `{}` report, not a plan", doc.kind));
+        return Err(format!("this is a `{}` report, not a plan", doc.kind).into());
     }
     let mut plan = Plan {
         steps: steps_from(&doc.steps)?,

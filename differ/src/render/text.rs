@@ -117,7 +117,57 @@ impl Paint {
     }
 }
 
+/// `s` with control characters written as `\u{1b}`: names and definitions come from
+/// databases and files seadiff does not control, and must not drive the reader's terminal.
+/// Newlines stay where a text may span lines (`keep_newlines`).
+fn printable(s: &str, keep_newlines: bool) -> String {
+    if !s
+        .chars()
+        .any(|c| c.is_control() && !(keep_newlines && c == '\n'))
+    {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && !(keep_newlines && c == '\n') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The plan with every text it holds made [`printable`]: one-line texts (names, details,
+/// reasons) without any control character, definitions and notices keeping their lines.
+fn printable_plan(plan: &Plan) -> Plan {
+    let mut p = plan.clone();
+    for s in &mut p.steps {
+        s.object.name = printable(&s.object.name, false);
+        s.detail = s.detail.as_deref().map(|d| printable(d, false));
+        for h in &mut s.hazards {
+            h.why = printable(&h.why, false);
+        }
+        for l in &mut s.lints {
+            l.message = printable(&l.message, false);
+        }
+        if let Some(d) = &mut s.ddl {
+            d.before = d.before.as_deref().map(|t| printable(t, true));
+            d.after = d.after.as_deref().map(|t| printable(t, true));
+        }
+    }
+    for n in &mut p.notices {
+        n.message = printable(&n.message, true);
+    }
+    p.rollback = plan
+        .rollback
+        .as_deref()
+        .map(|r| Box::new(printable_plan(r)));
+    p
+}
+
 pub fn render(plan: &Plan, cx: &Context, color: bool) -> String {
+    let plan = &printable_plan(plan);
     let paint = Paint { on: color };
     let mut out = String::new();
     let blocked = plan.blocked(&cx.allowed);

@@ -80,6 +80,9 @@ pub struct Target {
     pub tenant: String,
     pub application: String,
     pub instance: String,
+    /// For `https://`: the CA to trust and a client certificate; `None` trusts the system
+    /// store and presents none.
+    pub tls: Option<crate::tls::TlsMaterial>,
 }
 
 impl Target {
@@ -132,17 +135,28 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client whose every request (connection, TLS handshake, answer) ends within `timeout`.
     pub fn new(target: Target, timeout: Duration) -> Result<Client, VespaError> {
+        let fail = |message: String| VespaError {
+            endpoint: RedactedUrl::new(&target.url).to_string(),
+            status: None,
+            code: None,
+            message,
+        };
+        // reqwest is built without a crypto provider of its own: the TLS configuration is
+        // always ours (ring, the configured CA or the system store, the client certificate).
+        let tls = target
+            .tls
+            .clone()
+            .unwrap_or_default()
+            .rustls_config()
+            .map_err(fail)?;
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .tls_backend_preconfigured(tls)
             .build()
-            .map_err(|e| VespaError {
-                endpoint: RedactedUrl::new(&target.url).to_string(),
-                status: None,
-                code: None,
-                message: format!("cannot build an HTTP client: {e}"),
-            })?;
+            .map_err(|e| fail(format!("cannot build an HTTP client: {e}")))?;
         Ok(Client {
             http,
             target,
@@ -169,12 +183,19 @@ impl Client {
             endpoint: endpoint.clone(),
             status: None,
             code: None,
-            message: if e.is_timeout() {
-                "timed out".to_owned()
-            } else if e.is_connect() {
-                "cannot connect".to_owned()
-            } else {
-                e.to_string()
+            message: {
+                let what = if e.is_timeout() {
+                    "timed out".to_owned()
+                } else if e.is_connect() {
+                    "cannot connect".to_owned()
+                } else {
+                    "the request failed".to_owned()
+                };
+                // The innermost cause says why (a refused or untrusted certificate, a reset).
+                match root_cause(&e) {
+                    Some(cause) if !e.is_timeout() => format!("{what}: {cause}"),
+                    _ => what,
+                }
             },
         })?;
         let status = resp.status().as_u16();
@@ -254,11 +275,17 @@ impl Client {
             .with_retries(|| self.json(reqwest::Method::GET, &list_url, None))
             .await?;
         let needle = format!("/application/{}/", self.target.application);
-        let deployed = list.as_array().is_some_and(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .any(|u| format!("{u}/").contains(&needle))
-        });
+        // An answer of another shape is not "nothing deployed": that would plan a first deploy.
+        let list = list.as_array().ok_or_else(|| VespaError {
+            endpoint: self.shown("GET", &list_url),
+            status: Some(200),
+            code: None,
+            message: "the answer is not a JSON array of application URLs".to_owned(),
+        })?;
+        let deployed = list
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|u| format!("{u}/").contains(&needle));
         if !deployed {
             return Ok(None);
         }
@@ -276,13 +303,14 @@ impl Client {
         let listing = self
             .with_retries(|| self.json(reqwest::Method::GET, &listing_url, None))
             .await?;
+        let listing = listing.as_array().ok_or_else(|| VespaError {
+            endpoint: self.shown("GET", &listing_url),
+            status: Some(200),
+            code: None,
+            message: "the answer is not a JSON array of file URLs".to_owned(),
+        })?;
         let mut package = Package::default();
-        for url in listing
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for url in listing.iter().filter_map(Value::as_str) {
             if url.ends_with('/') {
                 continue;
             }
@@ -317,10 +345,24 @@ impl Client {
         let doc = self
             .with_retries(|| self.json(reqwest::Method::GET, &url, None))
             .await?;
+        // A malformed answer is an error, not "not converged yet" (which apply would wait on
+        // until its deadline).
+        let malformed = |field: &str, kind: &str| VespaError {
+            endpoint: self.shown("GET", &url),
+            status: Some(200),
+            code: None,
+            message: format!("no {kind} `{field}` in the answer"),
+        };
         Ok(Convergence {
-            current: doc["currentGeneration"].as_u64().unwrap_or(0),
-            wanted: doc["wantedGeneration"].as_u64().unwrap_or(0),
-            converged: doc["converged"].as_bool().unwrap_or(false),
+            current: doc["currentGeneration"]
+                .as_u64()
+                .ok_or_else(|| malformed("currentGeneration", "numeric"))?,
+            wanted: doc["wantedGeneration"]
+                .as_u64()
+                .ok_or_else(|| malformed("wantedGeneration", "numeric"))?,
+            converged: doc["converged"]
+                .as_bool()
+                .ok_or_else(|| malformed("converged", "true/false"))?,
         })
     }
 
@@ -366,6 +408,16 @@ impl Client {
             warnings,
         })
     }
+}
+
+/// The text of the innermost error behind `e`, when it has a source at all (reqwest's own
+/// message repeats the URL and says little).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = e.source()?;
+    while let Some(inner) = next.source() {
+        next = inner;
+    }
+    Some(next.to_string())
 }
 
 /// `configChangeActions` as [`Action`]s (one per message).

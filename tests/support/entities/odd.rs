@@ -69,3 +69,25 @@ pub mod long {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod unicode {
+    //! A table named like an injection, a Japanese column, quotes, a backslash and a dollar in
+    //! another, and an 80-byte column name that Postgres cuts inside a two-byte character.
+    use sea_orm::entity::prelude::*;
+
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "café\"; DROP TABLE users; --")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_name = "日本語の列名", indexed)]
+        pub jp: String,
+        #[sea_orm(column_name = "back\\slash 'quote' $1 )", nullable)]
+        pub odd: Option<String>,
+        #[sea_orm(column_name = "éééééééééééééééééééééééééééééééééééééééé", unique)]
+        pub long_name: i32,
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

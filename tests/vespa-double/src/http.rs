@@ -99,7 +99,7 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
             .into_owned()
             .collect(),
         raw_query,
-        base: format!("http://{host}"),
+        base: format!("{}://{host}", shared.scheme),
         content_type: parts
             .headers
             .get(header::CONTENT_TYPE)

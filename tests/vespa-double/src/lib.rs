@@ -112,6 +112,7 @@ mod model;
 mod multipart;
 mod overrides;
 mod state;
+mod tls;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -161,6 +162,30 @@ pub struct Options {
     pub vespa_version: Option<String>,
     /// Reject files with unknown extensions (default true; self-hosted Vespa only warns).
     pub reject_unknown_extensions: bool,
+    /// Serve https with this certificate instead of http (default: http).
+    pub tls: Option<TlsOptions>,
+}
+
+/// An https listener: the server's certificate and key, and optionally the CA client
+/// certificates must be signed by (mutual TLS, as a secured config server requires; a client
+/// without one fails the handshake).
+#[derive(Clone)]
+pub struct TlsOptions {
+    /// PEM certificate chain, leaf first.
+    pub cert_pem: Vec<u8>,
+    /// PEM private key.
+    pub key_pem: Vec<u8>,
+    /// PEM CA certificate(s) that client certificates must chain to; `None`: no client
+    /// certificate asked for.
+    pub client_ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsOptions")
+            .field("client_auth", &self.client_ca_pem.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Options {
@@ -173,6 +198,7 @@ impl Default for Options {
             hostname: "localhost".to_owned(),
             vespa_version: None,
             reject_unknown_extensions: true,
+            tls: None,
         }
     }
 }
@@ -313,6 +339,8 @@ pub(crate) struct Shared {
     pub(crate) state: Mutex<state::State>,
     pub(crate) clock: clock::Clock,
     pub(crate) addr: SocketAddr,
+    /// `http` or `https`.
+    pub(crate) scheme: &'static str,
 }
 
 impl Shared {
@@ -343,22 +371,34 @@ pub async fn start_on(addr: SocketAddr, options: Options) -> std::io::Result<Dou
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let clock = clock::Clock::default();
+    let scheme = if options.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let shared = Arc::new(Shared {
         state: Mutex::new(state::State::new(&options, clock.clone())),
         clock,
         addr,
+        scheme,
     });
     let (tx, rx) = oneshot::channel::<()>();
     let router = http::router(shared.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-    });
+    let task = match &options.tls {
+        None => tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        }),
+        Some(tls) => {
+            let acceptor = tls::acceptor(tls)?;
+            tokio::spawn(tls::serve(listener, acceptor, router, rx))
+        }
+    };
     Ok(Double {
-        url: format!("http://{addr}"),
+        url: format!("{scheme}://{addr}"),
         addr,
         shared,
         shutdown: Some(tx),

@@ -31,6 +31,8 @@ async fn binary_serves_until_killed() {
     let url = line.trim().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
+    // reqwest is built without a crypto provider of its own (seadiff brings ring).
+    differ::tls::ensure_provider();
     let http = reqwest::Client::new();
     let health = http
         .get(format!("{url}/state/v1/health"))

@@ -27,7 +27,8 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::normalize::{Ctx, same_expr};
 use super::probe::{DataStats, Touched};
@@ -212,11 +213,13 @@ fn planner<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &'a DiffOptions
         },
         entries: Vec::new(),
         rebuild: BTreeSet::new(),
+        rebuilt_tables: BTreeSet::new(),
         carried: BTreeSet::new(),
         renamed_tables: BTreeMap::new(),
     };
     p.renamed_tables = p.table_renames();
     (p.rebuild, p.carried) = p.rebuilds();
+    p.rebuilt_tables = p.rebuilt_tables();
     p.schemas();
     p.extensions();
     p.enums();
@@ -245,12 +248,65 @@ struct Planner<'a> {
     entries: Vec<Entry>,
     /// Objects present on both sides that must be dropped and re-created anyway.
     rebuild: BTreeSet<ObjRef>,
+    /// Existing tables holding something in `rebuild` (a column, key, index, check, trigger
+    /// or policy): the only tables that may need steps although they did not change.
+    rebuilt_tables: BTreeSet<QName>,
     /// Views the declaration does not cover that sit on something the plan changes: dropped
     /// and re-created unchanged around the change.
     carried: BTreeSet<ObjRef>,
     /// Current table → its desired name, for declared renames.
     renamed_tables: BTreeMap<QName, QName>,
 }
+
+/// An [`ObjRef`], borrowed: for lookups in large sets without copying names.
+pub(super) type Key<'a> = (ObjKind, &'a str, &'a str, Option<&'a str>);
+
+pub(super) fn key_of(o: &ObjRef) -> Key<'_> {
+    (o.kind, &o.schema, &o.name, o.sub.as_deref())
+}
+
+/// The hasher of the planner's lookup tables over a large catalog's dependency graph: the
+/// multiply-rotate hash of rustc's `FxHasher`, much cheaper than SipHash on short names. The
+/// keys are catalog names, not input an attacker chooses to collide.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(super) type FastHash = BuildHasherDefault<Fx>;
 
 fn step(kind: &'static str, op: Op, object_kind: &'static str, name: String) -> Step {
     Step {
@@ -332,7 +388,9 @@ impl Planner<'_> {
     }
 
     fn same(&self, a: &str, b: &str) -> bool {
-        same_expr(a, b, &self.ctx)
+        // Equal texts have equal canonical forms: only differing texts are parsed (most of a
+        // large catalog is unchanged, and parsing is the diff's main cost).
+        a == b || same_expr(a, b, &self.ctx)
     }
 
     fn same_opt(&self, a: Option<&str>, b: Option<&str>) -> bool {
@@ -377,43 +435,45 @@ impl Planner<'_> {
     /// lose data), but what depends on a retyped column is.
     fn rebuilds(&self) -> (BTreeSet<ObjRef>, BTreeSet<ObjRef>) {
         let seeds = self.changed_objects();
-        let mut reverse: BTreeMap<&ObjRef, Vec<&ObjRef>> = BTreeMap::new();
+        // Lookups only (the traversal's result does not depend on its order): hash maps over
+        // borrowed keys, built in the graph's order.
+        let mut reverse: HashMap<&ObjRef, Vec<&ObjRef>, FastHash> = HashMap::default();
+        // Dependents of a table include dependents of its columns.
+        let mut by_table: HashMap<(&str, &str), Vec<&ObjRef>, FastHash> = HashMap::default();
         for (obj, deps) in &self.cur.depends {
             for d in deps {
                 reverse.entry(d).or_default().push(obj);
-            }
-        }
-        // Dependents of a table include dependents of its columns.
-        let mut by_table: BTreeMap<QName, Vec<&ObjRef>> = BTreeMap::new();
-        for (d, objs) in &reverse {
-            if d.kind == ObjKind::Column {
-                by_table
-                    .entry(d.qname())
-                    .or_default()
-                    .extend(objs.iter().copied());
+                if d.kind == ObjKind::Column {
+                    by_table
+                        .entry((d.schema.as_str(), d.name.as_str()))
+                        .or_default()
+                        .push(obj);
+                }
             }
         }
         let mut rebuild = BTreeSet::new();
         let mut carried = BTreeSet::new();
         // Foreign keys over a changed key or a retyped column on either side, whether or not
         // the catalog recorded that dependency (a desired side built from entities has none).
+        // Every foreign key is looked at: the seeds are matched by borrowed keys.
+        let seed_keys: HashSet<Key<'_>, FastHash> = seeds.iter().map(key_of).collect();
+        let seeded = |kind: ObjKind, q: &QName, sub: &str| {
+            seed_keys.contains(&(kind, q.schema.as_str(), q.name.as_str(), Some(sub)))
+        };
         for (q, t) in &self.cur.tables {
             for (name, fk) in &t.foreign_keys {
-                let fk_obj = ObjRef::sub(ObjKind::Constraint, q, name);
-                let hit =
-                    fk.columns
+                let hit = fk.columns.iter().any(|c| seeded(ObjKind::Column, q, c))
+                    || fk
+                        .ref_columns
                         .iter()
-                        .any(|c| seeds.contains(&ObjRef::sub(ObjKind::Column, q, c)))
-                        || fk.ref_columns.iter().any(|c| {
-                            seeds.contains(&ObjRef::sub(ObjKind::Column, &fk.ref_table, c))
-                        })
-                        || self.cur.tables.get(&fk.ref_table).is_some_and(|r| {
-                            tables::key_names_over(r, &fk.ref_columns).any(|k| {
-                                seeds.contains(&ObjRef::sub(ObjKind::Constraint, &fk.ref_table, &k))
-                            })
-                        });
-                if hit && self.exists_in_desired(&fk_obj) {
-                    rebuild.insert(fk_obj);
+                        .any(|c| seeded(ObjKind::Column, &fk.ref_table, c))
+                    || self.cur.tables.get(&fk.ref_table).is_some_and(|r| {
+                        tables::key_names_over(r, &fk.ref_columns)
+                            .any(|k| seeded(ObjKind::Constraint, &fk.ref_table, &k))
+                    });
+                let fk_obj = || ObjRef::sub(ObjKind::Constraint, q, name);
+                if hit && self.exists_in_desired(&fk_obj()) {
+                    rebuild.insert(fk_obj());
                 }
             }
         }
@@ -424,7 +484,7 @@ impl Planner<'_> {
             if changed.kind == ObjKind::Table {
                 dependents.extend(
                     by_table
-                        .get(&changed.qname())
+                        .get(&(changed.schema.as_str(), changed.name.as_str()))
                         .into_iter()
                         .flatten()
                         .copied(),
@@ -452,6 +512,40 @@ impl Planner<'_> {
             }
         }
         (rebuild, carried)
+    }
+
+    /// The tables of `rebuild`'s objects (see [`Planner::rebuilt_tables`]).
+    fn rebuilt_tables(&self) -> BTreeSet<QName> {
+        let mut out = BTreeSet::new();
+        for obj in &self.rebuild {
+            match obj.kind {
+                ObjKind::Table
+                | ObjKind::Column
+                | ObjKind::Constraint
+                | ObjKind::Trigger
+                | ObjKind::Policy => {
+                    out.insert(obj.qname());
+                }
+                // Indexes are named within their schema: find the table that holds one.
+                ObjKind::Index => {
+                    let holds = |t: &crate::model::pg::Table| {
+                        t.indexes.contains_key(&obj.name)
+                            || t.uniques.contains_key(&obj.name)
+                            || t.excludes.contains_key(&obj.name)
+                            || t.primary_key.as_ref().is_some_and(|k| k.name == obj.name)
+                    };
+                    out.extend(
+                        self.cur
+                            .tables
+                            .iter()
+                            .filter(|(q, t)| q.schema == obj.schema && holds(t))
+                            .map(|(q, _)| q.clone()),
+                    );
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     /// Whether `obj`, a view the declaration does not cover, can be dropped and re-created
@@ -677,6 +771,11 @@ impl Planner<'_> {
                 out.insert(ObjRef::new(ObjKind::Table, q));
                 continue;
             };
+            // An unchanged table changes nothing, unless it has an invalid index (which is
+            // always rebuilt).
+            if t == d && t.indexes.values().all(|i| i.valid) {
+                continue;
+            }
             for c in &t.columns {
                 let target = d.column(&c.name).or_else(|| {
                     d.columns

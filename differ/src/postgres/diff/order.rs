@@ -11,9 +11,9 @@
 //! lowest `(phase, position)`. A cycle (which a consistent pair of catalogs cannot produce) is
 //! broken at the lowest remaining entry and reported as a warning rather than hidden.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::Entry;
+use super::{Entry, FastHash, Key, key_of};
 use crate::model::pg::{Catalog, ObjKind, ObjRef};
 use crate::plan::Step;
 
@@ -29,16 +29,25 @@ pub(super) fn order(entries: Vec<Entry>, cur: &Catalog, des: &Catalog) -> (Vec<S
             removers.entry(o).or_default().push(i);
         }
     }
-    // Current-side reverse dependencies, with a table's dependents including its columns'.
-    let mut dependents: BTreeMap<ObjRef, Vec<&ObjRef>> = BTreeMap::new();
+    // Current-side reverse dependencies of the removed objects, with a table's dependents
+    // including its columns'. Only removed objects are looked up, so only they are kept: the
+    // graph of a large catalog is walked once, without copying it.
+    let removed: HashSet<Key<'_>, FastHash> = entries
+        .iter()
+        .flat_map(|e| e.removes.iter().map(key_of))
+        .collect();
+    let mut dependents: HashMap<Key<'_>, Vec<&ObjRef>, FastHash> = HashMap::default();
     for (obj, deps) in &cur.depends {
         for d in deps {
-            dependents.entry(d.clone()).or_default().push(obj);
+            let k = key_of(d);
+            if removed.contains(&k) {
+                dependents.entry(k).or_default().push(obj);
+            }
             if d.kind == ObjKind::Column {
-                dependents
-                    .entry(ObjRef::new(ObjKind::Table, &d.qname()))
-                    .or_default()
-                    .push(obj);
+                let table = (ObjKind::Table, d.schema.as_str(), d.name.as_str(), None);
+                if removed.contains(&table) {
+                    dependents.entry(table).or_default().push(obj);
+                }
             }
         }
     }
@@ -66,7 +75,7 @@ pub(super) fn order(entries: Vec<Entry>, cur: &Catalog, des: &Catalog) -> (Vec<S
             }
         }
         for o in &e.removes {
-            for dependent in dependents.get(o).into_iter().flatten() {
+            for dependent in dependents.get(&key_of(o)).into_iter().flatten() {
                 for &a in removers.get(dependent).into_iter().flatten() {
                     edge(a, b, &mut succ);
                 }

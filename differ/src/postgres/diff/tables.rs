@@ -83,6 +83,11 @@ impl Planner<'_> {
                     if let Some(old) = &renamed_from {
                         self.rename_table(old, q, c);
                     }
+                    // Most of a large catalog is unchanged: a table equal on both sides, with
+                    // nothing in it to rebuild, has no step (alter_table would find none).
+                    if renamed_from.is_none() && c == d && !self.rebuilt_tables.contains(q) {
+                        continue;
+                    }
                     self.alter_table(q, c, d)
                 }
                 _ => self.create_table(q, d),
@@ -298,10 +303,20 @@ impl Planner<'_> {
         let mut indexes = self.match_named(q, &c.indexes, &d.indexes, |p, a, b| p.index_eq(a, b));
         if self.online(q) {
             // A valid index that changes definition is swapped, never missing: build the new
-            // one beside it, drop the old, rename.
+            // one beside it, drop the old, rename. Not one over a column this plan drops: that
+            // drop takes the index with it, so it is dropped first and built again instead.
+            let stays = |col: &String| {
+                d.columns
+                    .iter()
+                    .any(|x| x.name == *col || x.renamed_from.as_ref() == Some(col))
+            };
             let (swap, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut indexes.replaced)
                 .into_iter()
-                .partition(|n| c.indexes[n].valid && !self.rebuilt(&index_ref(q, n)));
+                .partition(|n| {
+                    c.indexes[n].valid
+                        && !self.rebuilt(&index_ref(q, n))
+                        && index_columns(&c.indexes[n]).iter().all(stays)
+                });
             indexes.replaced = rest;
             for name in swap {
                 self.swap_index(q, &name, &c.indexes[&name], &d.indexes[&name]);
@@ -773,6 +788,9 @@ impl Planner<'_> {
                 }
                 // Inherited on both sides: the parent decides.
                 Some(dc) if cc.inherited && dc.inherited => {}
+                // Unchanged, and nothing it depends on is rebuilt: no step.
+                Some(dc)
+                    if cc == dc && !self.rebuilt(&ObjRef::sub(ObjKind::Column, q, &cc.name)) => {}
                 Some(dc) => self.alter_column(q, cc, dc),
             }
         }
@@ -955,7 +973,13 @@ impl Planner<'_> {
                 sql.push_str(&format!(" COLLATE {}", ddl::collation(coll)));
             }
             if change.needs_using {
-                let via = if c.ty.schema.is_some() && !c.ty.array {
+                // Enums and other user types convert through their text form, both ways (there
+                // is no cast from boolean or integer to an enum, nor from an enum to them).
+                let text_like = c.ty.schema.is_none()
+                    && (c.ty.name == "text" || c.ty.name.starts_with("character"));
+                let via = if !c.ty.array
+                    && (c.ty.schema.is_some() || (d.ty.schema.is_some() && !text_like))
+                {
                     "::text"
                 } else {
                     ""

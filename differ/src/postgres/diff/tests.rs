@@ -98,6 +98,33 @@ fn enum_labels_are_added_at_their_position() {
 }
 
 #[test]
+fn several_enum_values_added_in_front_go_before_the_first_existing_one() {
+    // Found by the random-schema property test: the first new value was placed before the
+    // second, which did not exist yet.
+    let mood = QName::new("public", "mood");
+    let mut a = catalog(vec![]);
+    a.enums.insert(
+        mood.clone(),
+        EnumType {
+            labels: vec!["e".into()],
+            ..EnumType::default()
+        },
+    );
+    let mut b = a.clone();
+    b.enums.get_mut(&mood).unwrap().labels = vec!["a".into(), "d".into(), "e".into()];
+    check(
+        &a,
+        &b,
+        expect![[r#"
+            ~ add-enum-value public.mood [irreversible]
+            ALTER TYPE "public"."mood" ADD VALUE 'a' BEFORE 'e'
+            ~ add-enum-value public.mood [irreversible]
+            ALTER TYPE "public"."mood" ADD VALUE 'd' AFTER 'a'
+        "#]],
+    );
+}
+
+#[test]
 fn removing_an_enum_label_rewrites_the_type_and_its_columns() {
     let mood = QName::new("public", "mood");
     let mut t = table(&[("id", "integer")]);
@@ -127,6 +154,99 @@ fn removing_an_enum_label_rewrites_the_type_and_its_columns() {
             DROP TYPE "public"."mood__seadiff_old"
         "#]],
     );
+}
+
+#[test]
+fn a_removed_label_that_was_the_default_gives_way_to_the_declared_default() {
+    // Found by the random-schema property test: the replaced type used to get the current
+    // default back, which names the label being removed.
+    let mood = QName::new("public", "mood");
+    let mut t = table(&[("id", "integer")]);
+    let mut c = Column::new("m", ColType::user(mood.clone()));
+    c.default = Some("'a'::public.mood".into());
+    t.columns.push(c);
+    let mut a = catalog(vec![("t", t)]);
+    a.enums.insert(
+        mood.clone(),
+        EnumType {
+            labels: vec!["a".into()],
+            ..EnumType::default()
+        },
+    );
+    let mut b = a.clone();
+    b.enums.get_mut(&mood).unwrap().labels = vec!["b".into(), "c".into()];
+    b.tables.values_mut().next().unwrap().columns[1].default = Some("'b'::public.mood".into());
+    let steps = diff(&a, &b, &DiffOptions::default());
+    let sql: Vec<&String> = steps.iter().flat_map(|s| &s.statements).collect();
+    assert!(
+        !sql.iter().any(|s| s.contains("SET DEFAULT 'a'")),
+        "the removed label is set as the default again: {sql:#?}"
+    );
+    assert!(
+        sql.iter()
+            .any(|s| s.contains("SET DEFAULT 'b'::public.mood")),
+        "{sql:#?}"
+    );
+}
+
+#[test]
+fn a_boolean_becomes_an_enum_through_its_text() {
+    // Found by the random-schema property test: there is no cast from boolean to an enum.
+    let mood = QName::new("public", "mood");
+    let a = catalog(vec![("t", table(&[("id", "integer"), ("m", "boolean")]))]);
+    let mut b = a.clone();
+    b.tables.values_mut().next().unwrap().columns[1].ty = ColType::user(mood.clone());
+    b.enums.insert(
+        mood,
+        EnumType {
+            labels: vec!["true".into(), "false".into()],
+            ..EnumType::default()
+        },
+    );
+    let steps = diff(&a, &b, &DiffOptions::default());
+    let sql: Vec<&String> = steps.iter().flat_map(|s| &s.statements).collect();
+    assert!(
+        sql.iter()
+            .any(|s| s.ends_with(r#"USING "m"::text::"public"."mood""#)),
+        "{sql:#?}"
+    );
+}
+
+#[test]
+fn an_index_moving_off_a_dropped_column_is_not_swapped() {
+    // Found by the random-schema property test: the swap dropped the old index after the
+    // column drop had already taken it with it.
+    let ix = |col: &str| Index {
+        unique: false,
+        method: "btree".into(),
+        keys: vec![IndexKey::column(col)],
+        include: vec![],
+        predicate: None,
+        nulls_not_distinct: false,
+        valid: true,
+        comment: None,
+    };
+    let mut a_t = table(&[("id", "integer"), ("c", "text"), ("d", "text")]);
+    a_t.indexes.insert("t_ix".into(), ix("c"));
+    let a = catalog(vec![("t", a_t)]);
+    let mut b_t = table(&[("id", "integer"), ("d", "text")]);
+    b_t.indexes.insert("t_ix".into(), ix("d"));
+    let b = catalog(vec![("t", b_t)]);
+    let online = DiffOptions {
+        online: Online::Always,
+        ..DiffOptions::default()
+    };
+    let steps = diff(&a, &b, &online);
+    let sql: Vec<&String> = steps.iter().flat_map(|s| &s.statements).collect();
+    let column = sql
+        .iter()
+        .position(|s| s.contains(r#"DROP COLUMN "c""#))
+        .expect("the column is dropped");
+    let index = sql
+        .iter()
+        .position(|s| s.starts_with("DROP INDEX") && s.contains(r#""t_ix""#))
+        .expect("the old index is dropped");
+    assert!(index < column, "{sql:#?}");
 }
 
 #[test]

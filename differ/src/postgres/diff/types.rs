@@ -247,14 +247,21 @@ impl Planner<'_> {
                 if c.labels.contains(label) {
                     continue;
                 }
+                // Values are added in the declared order, so the one before this exists by
+                // now; the first one goes before the first value that exists already (not
+                // simply the next declared one, which may be new too).
                 let position = match i.checked_sub(1).map(|p| &d.labels[p]) {
-                    Some(prev) => format!("AFTER {}", quote_literal(prev)),
-                    None => format!("BEFORE {}", quote_literal(&d.labels[1])),
+                    Some(prev) => format!(" AFTER {}", quote_literal(prev)),
+                    None => d.labels[1..]
+                        .iter()
+                        .find(|l| c.labels.contains(l))
+                        .map(|next| format!(" BEFORE {}", quote_literal(next)))
+                        .unwrap_or_default(),
                 };
                 let s = step("add-enum-value", Op::Alter, "enum", q.to_string())
                     .detail(format!("add value {}", quote_literal(label)))
                     .sql(format!(
-                        "ALTER TYPE {qt} ADD VALUE {} {position}",
+                        "ALTER TYPE {qt} ADD VALUE {}{position}",
                         quote_literal(label)
                     ))
                     .hazard(
@@ -321,9 +328,12 @@ impl Planner<'_> {
                     quote_ident(&col.name),
                     ddl::col_type(&col.ty)
                 ));
-                if let Some(def) = &col.default {
-                    // Printed against the old type, the default still names it by name, so
-                    // re-parsed now it resolves to the new type.
+                // The declared default, not the current one: the current one may name a
+                // label this step removes. Printed against the old type, a default names the
+                // type by name, so parsed now it resolves to the new type.
+                if col.default.is_some()
+                    && let Some(def) = &dc.default
+                {
                     s = s.sql(format!("ALTER TABLE {qc} SET DEFAULT {def}"));
                 }
             }

@@ -1,9 +1,14 @@
 //! Catalog rows → the neutral model, plus the dependency graph between modelled objects.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::super::PgError;
 use super::Scope;
-use super::rows::{ColumnRow, Raw, RelRow, SeqRow, TypeRow};
+use super::rows::{
+    ColumnRow, ConstraintRow, DependRow, Doc, FunctionRow, IndexRow, Meta, PolicyRow, RelRow,
+    SeqRow, TriggerRow, TypeRow,
+};
+use super::sql::Part;
 use crate::model::pg::{
     Attribute, Catalog, Check, ColType, Collation, Column, ColumnRef, Composite, Deferrable,
     Domain, EnumType, Exclusion, Extension, FkAction, ForeignKey, Function, FunctionKind, Grant,
@@ -20,64 +25,150 @@ enum Rel {
     Composite(QName),
 }
 
-pub(super) fn assemble(raw: Raw, scope: &Scope) -> Catalog {
-    let mut a = Assembler {
-        cat: Catalog::default(),
-        unmanaged: BTreeSet::new(),
-        rels: BTreeMap::new(),
-        refs: Refs::default(),
-    };
-    for s in raw.schemas {
-        // `public` ships with this comment; it is not a declaration anyone made.
-        let comment = s
-            .comment
-            .filter(|c| !(s.name == "public" && c == "standard public schema"));
-        a.cat.schemas.insert(s.name, SchemaDef { comment });
-    }
-    for e in raw.extensions {
-        a.cat.extensions.insert(
-            e.name,
-            Extension {
-                schema: Some(e.schema),
-                version: Some(e.version),
+/// Builds the catalog from documents as they arrive, in any order: each is assembled as soon
+/// as the documents it needs are in (columns need the relations, constraints the types and
+/// columns, dependencies everything), so decoding and assembling overlap the server's work and
+/// a document's rows are dropped once used.
+pub(super) struct Assembly {
+    a: Assembler,
+    scope: Scope,
+    meta: Option<Meta>,
+    pending: BTreeMap<Part, Doc>,
+    done: BTreeSet<Part>,
+}
+
+impl Assembly {
+    pub(super) fn new(scope: &Scope) -> Assembly {
+        Assembly {
+            a: Assembler {
+                cat: Catalog::default(),
+                unmanaged: BTreeSet::new(),
+                rels: HashMap::new(),
+                refs: Refs::default(),
             },
-        );
+            scope: scope.clone(),
+            meta: None,
+            pending: BTreeMap::new(),
+            done: BTreeSet::new(),
+        }
     }
-    for c in raw.collations {
-        let q = QName::new(c.schema, c.name);
-        a.refs
-            .objects
-            .insert((Cat::Collation, c.oid), ObjRef::new(ObjKind::Collation, &q));
-        let collation = Collation {
-            provider: c.provider,
-            locale: c.locale,
-            lc_collate: c.lc_collate,
-            lc_ctype: c.lc_ctype,
-            deterministic: c.deterministic,
-            comment: c.comment,
-        };
-        a.cat.collations.insert(q, collation);
+
+    /// What must be assembled before `part`.
+    fn needs(part: Part) -> &'static [Part] {
+        match part {
+            Part::Columns | Part::Triggers | Part::Policies => &[Part::Relations],
+            Part::Indexes => &[Part::Relations, Part::Columns],
+            Part::Constraints => &[Part::Relations, Part::Types, Part::Columns],
+            Part::Depends => &[
+                Part::Collations,
+                Part::Relations,
+                Part::Types,
+                Part::Columns,
+                Part::Constraints,
+                Part::Indexes,
+                Part::Functions,
+                Part::Triggers,
+                Part::Policies,
+            ],
+            _ => &[],
+        }
     }
-    a.relations(&raw.rels, scope);
-    a.types(&raw.types);
-    a.columns(raw.columns);
-    a.constraints(raw.constraints);
-    a.indexes(raw.indexes);
-    a.functions(raw.functions);
-    a.triggers(raw.triggers);
-    a.policies(raw.policies);
-    a.depends(&raw.depends);
-    a.structural_depends();
-    for o in raw.others {
-        let reason = format!("{}s are not managed by this version", o.kind);
-        a.note(&o.kind, o.name, &reason);
+
+    pub(super) fn add(&mut self, doc: Doc) {
+        self.pending.insert(doc.part(), doc);
+        while let Some(part) = self
+            .pending
+            .keys()
+            .copied()
+            .find(|p| Self::needs(*p).iter().all(|n| self.done.contains(n)))
+        {
+            if let Some(doc) = self.pending.remove(&part) {
+                self.assemble(doc);
+            }
+            self.done.insert(part);
+        }
     }
-    a.cat.unmanaged = a.unmanaged.into_iter().collect();
-    a.cat
+
+    fn assemble(&mut self, doc: Doc) {
+        let a = &mut self.a;
+        match doc {
+            Doc::Meta(m) => self.meta = Some(m),
+            Doc::Schemas(rows) => {
+                for s in rows {
+                    // `public` ships with this comment; it is not a declaration anyone made.
+                    let comment = s
+                        .comment
+                        .filter(|c| !(s.name == "public" && c == "standard public schema"));
+                    a.cat.schemas.insert(s.name, SchemaDef { comment });
+                }
+            }
+            Doc::Extensions(rows) => {
+                for e in rows {
+                    a.cat.extensions.insert(
+                        e.name,
+                        Extension {
+                            schema: Some(e.schema),
+                            version: Some(e.version),
+                        },
+                    );
+                }
+            }
+            Doc::Collations(rows) => {
+                for c in rows {
+                    let q = QName::new(c.schema, c.name);
+                    a.refs
+                        .objects
+                        .insert((Cat::Collation, c.oid), ObjRef::new(ObjKind::Collation, &q));
+                    let collation = Collation {
+                        provider: c.provider,
+                        locale: c.locale,
+                        lc_collate: c.lc_collate,
+                        lc_ctype: c.lc_ctype,
+                        deterministic: c.deterministic,
+                        comment: c.comment,
+                    };
+                    a.cat.collations.insert(q, collation);
+                }
+            }
+            Doc::Relations(rows) => a.relations(&rows, &self.scope),
+            Doc::Types(rows) => a.types(&rows),
+            Doc::Columns(rows) => a.columns(rows),
+            Doc::Constraints(rows) => a.constraints(rows),
+            Doc::Indexes(rows) => a.indexes(rows),
+            Doc::Functions(rows) => a.functions(rows),
+            Doc::Triggers(rows) => a.triggers(rows),
+            Doc::Policies(rows) => a.policies(rows),
+            Doc::Depends(rows) => a.depends(&rows),
+            Doc::Others(rows) => {
+                for o in rows {
+                    let reason = format!("{}s are not managed by this version", o.kind);
+                    a.note(&o.kind, o.name, &reason);
+                }
+            }
+        }
+    }
+
+    /// The catalog, once every document is in.
+    pub(super) fn finish(mut self) -> Result<(Catalog, Meta), PgError> {
+        if let Some(missing) = Part::ALL.iter().find(|p| !self.done.contains(p)) {
+            return Err(PgError::Catalog {
+                what: "the catalog read",
+                detail: format!("no result for {missing:?}"),
+            });
+        }
+        let meta = self.meta.take().ok_or(PgError::Catalog {
+            what: "server information",
+            detail: "missing result".to_owned(),
+        })?;
+        let mut a = self.a;
+        a.structural_depends();
+        a.cat.unmanaged = a.unmanaged.into_iter().collect();
+        Ok((a.cat, meta))
+    }
 }
 
 /// The system catalogs a dependency can point into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Cat {
     Class,
     Type,
@@ -107,25 +198,26 @@ impl Cat {
     }
 }
 
-/// Where each oid lives in the model, for dependencies.
+/// Where each oid lives in the model, for dependencies. Lookups only (never iterated into
+/// the model in their own order), so hash maps.
 #[derive(Debug, Default)]
 struct Refs {
     /// (catalog, oid) → object.
-    objects: BTreeMap<(Cat, u32), ObjRef>,
-    /// (table oid, attnum) → the column as an object.
-    column_objs: BTreeMap<(u32, i16), ObjRef>,
+    objects: HashMap<(Cat, u32), ObjRef>,
+    /// Column defaults (`pg_attrdef` oids) → their column (table oid, attnum).
+    attrdefs: HashMap<u32, (u32, i16)>,
     /// Array types → their element type's oid.
-    arrays: BTreeMap<u32, u32>,
+    arrays: HashMap<u32, u32>,
     /// Row types → their relation's oid.
-    row_types: BTreeMap<u32, u32>,
+    row_types: HashMap<u32, u32>,
     /// (relation oid, attnum) → column name.
-    columns: BTreeMap<(u32, i16), String>,
+    columns: HashMap<(u32, i16), String>,
 }
 
 struct Assembler {
     cat: Catalog,
     unmanaged: BTreeSet<Unmanaged>,
-    rels: BTreeMap<u32, Rel>,
+    rels: HashMap<u32, Rel>,
     refs: Refs,
 }
 
@@ -303,48 +395,62 @@ impl Assembler {
         }
     }
 
+    /// Columns arrive ordered by relation and number: each relation's run is added at once
+    /// (one lookup, an exactly sized vector).
     fn columns(&mut self, columns: Vec<ColumnRow>) {
-        for c in columns {
-            let Some(rel) = self.rels.get(&c.rel).cloned() else {
+        let mut rows = columns.into_iter().peekable();
+        while let Some(first) = rows.next() {
+            let rel = first.rel;
+            let mut run = vec![first];
+            while let Some(next) = rows.next_if(|r| r.rel == rel) {
+                run.push(next);
+            }
+            let Some(kind) = self.rels.get(&rel) else {
                 continue;
             };
-            self.refs.columns.insert((c.rel, c.num), c.name.clone());
-            let ty = col_type(
-                &c.ty,
-                c.typmod,
-                &c.type_schema,
-                &c.type_name,
-                c.elem_schema.as_deref(),
-                c.elem_name.as_deref(),
-            );
-            match rel {
+            for c in &run {
+                self.refs.columns.insert((c.rel, c.num), c.name.clone());
+            }
+            let typed = run.into_iter().map(|c| {
+                let ty = col_type(
+                    &c.ty,
+                    c.typmod,
+                    &c.type_schema,
+                    &c.type_name,
+                    c.elem_schema.as_deref(),
+                    c.elem_name.as_deref(),
+                );
+                (c, ty)
+            });
+            match kind {
                 Rel::Table(q) => {
-                    let obj = ObjRef::sub(ObjKind::Column, &q, &c.name);
-                    self.refs.column_objs.insert((c.rel, c.num), obj.clone());
-                    if let Some(ad) = c.attrdef_oid {
-                        self.refs.objects.insert((Cat::Attrdef, ad), obj);
-                    }
-                    let column = table_column(c, ty);
-                    if let Some(t) = self.cat.tables.get_mut(&q) {
-                        t.columns.push(column);
+                    let Some(t) = self.cat.tables.get_mut(q) else {
+                        continue;
+                    };
+                    t.columns.reserve_exact(typed.len());
+                    for (c, ty) in typed {
+                        if let Some(ad) = c.attrdef_oid {
+                            self.refs.attrdefs.insert(ad, (c.rel, c.num));
+                        }
+                        t.columns.push(table_column(c, ty));
                     }
                 }
                 Rel::View(q) => {
-                    if let Some(v) = self.cat.views.get_mut(&q) {
-                        v.columns.push(ViewColumn {
+                    if let Some(v) = self.cat.views.get_mut(q) {
+                        v.columns.extend(typed.map(|(c, ty)| ViewColumn {
                             name: c.name,
                             ty,
                             comment: c.comment,
-                        });
+                        }));
                     }
                 }
                 Rel::Composite(q) => {
-                    if let Some(ct) = self.cat.composites.get_mut(&q) {
-                        ct.attributes.push(Attribute {
+                    if let Some(ct) = self.cat.composites.get_mut(q) {
+                        ct.attributes.extend(typed.map(|(c, ty)| Attribute {
                             name: c.name,
                             ty,
                             collation: c.collation,
-                        });
+                        }));
                     }
                 }
                 Rel::Sequence => {}
@@ -352,7 +458,7 @@ impl Assembler {
         }
     }
 
-    fn constraints(&mut self, rows: Vec<super::rows::ConstraintRow>) {
+    fn constraints(&mut self, rows: Vec<ConstraintRow>) {
         let domains: BTreeMap<u32, QName> = self
             .refs
             .objects
@@ -389,6 +495,17 @@ impl Assembler {
                 (Cat::Constraint, k.oid),
                 ObjRef::sub(ObjKind::Constraint, &q, &k.name),
             );
+            let columns: Vec<String> = k
+                .columns
+                .iter()
+                .map(|n| {
+                    self.refs
+                        .columns
+                        .get(&(k.rel, *n))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
             let Some(t) = self.cat.tables.get_mut(&q) else {
                 continue;
             };
@@ -401,14 +518,14 @@ impl Assembler {
                 "p" => {
                     t.primary_key = Some(PrimaryKey {
                         name: k.name,
-                        columns: k.columns,
+                        columns,
                         deferrable,
                         comment: k.comment,
                     })
                 }
                 "u" => {
                     let u = Unique {
-                        columns: k.columns,
+                        columns,
                         nulls_not_distinct: k.nulls_not_distinct,
                         deferrable,
                         comment: k.comment,
@@ -417,7 +534,7 @@ impl Assembler {
                 }
                 "c" => {
                     let check = Check {
-                        expr: k.check.unwrap_or(k.definition),
+                        expr: k.check.or(k.definition).unwrap_or_default(),
                         no_inherit: k.no_inherit,
                         validated: k.validated,
                         comment: k.comment,
@@ -426,7 +543,7 @@ impl Assembler {
                 }
                 "f" => {
                     let fk = ForeignKey {
-                        columns: k.columns,
+                        columns,
                         ref_table: QName::new(
                             k.ref_schema.unwrap_or_default(),
                             k.ref_table.unwrap_or_default(),
@@ -445,7 +562,7 @@ impl Assembler {
                     t.excludes.insert(
                         k.name,
                         Exclusion {
-                            definition: k.definition,
+                            definition: k.definition.unwrap_or_default(),
                             comment: k.comment,
                         },
                     );
@@ -454,7 +571,7 @@ impl Assembler {
         }
     }
 
-    fn indexes(&mut self, rows: Vec<super::rows::IndexRow>) {
+    fn indexes(&mut self, rows: Vec<IndexRow>) {
         for ix in rows {
             let Some(rel) = self.rels.get(&ix.rel).cloned() else {
                 continue;
@@ -476,7 +593,9 @@ impl Assembler {
                 let num = ix.attnums.get(k).copied().unwrap_or(0);
                 let target = match (num, name_of(num)) {
                     (n, Some(name)) if n != 0 => KeyTarget::Column(name),
-                    _ => KeyTarget::Expression(ix.exprs.get(k).cloned().unwrap_or_default()),
+                    _ => KeyTarget::Expression(
+                        ix.exprs.get(k).cloned().flatten().unwrap_or_default(),
+                    ),
                 };
                 let option = ix.options.get(k).copied().unwrap_or(0);
                 keys.push(IndexKey {
@@ -489,7 +608,7 @@ impl Assembler {
             let include = (ix.nkey..ix.attnums.len())
                 .map(|k| {
                     name_of(ix.attnums[k])
-                        .or_else(|| ix.exprs.get(k).cloned())
+                        .or_else(|| ix.exprs.get(k).cloned().flatten())
                         .unwrap_or_default()
                 })
                 .collect();
@@ -524,7 +643,7 @@ impl Assembler {
         }
     }
 
-    fn functions(&mut self, rows: Vec<super::rows::FunctionRow>) {
+    fn functions(&mut self, rows: Vec<FunctionRow>) {
         for f in rows {
             let kind = match f.kind.as_str() {
                 "f" => FunctionKind::Function,
@@ -550,7 +669,7 @@ impl Assembler {
         }
     }
 
-    fn triggers(&mut self, rows: Vec<super::rows::TriggerRow>) {
+    fn triggers(&mut self, rows: Vec<TriggerRow>) {
         for t in rows {
             let trigger = Trigger {
                 definition: t.definition,
@@ -578,7 +697,7 @@ impl Assembler {
         }
     }
 
-    fn policies(&mut self, rows: Vec<super::rows::PolicyRow>) {
+    fn policies(&mut self, rows: Vec<PolicyRow>) {
         for p in rows {
             let Some(Rel::Table(q)) = self.rels.get(&p.rel).cloned() else {
                 continue;
@@ -627,7 +746,7 @@ impl Assembler {
     }
 
     /// Keeps the dependencies whose both ends are modelled objects.
-    fn depends(&mut self, rows: &[super::rows::DependRow]) {
+    fn depends(&mut self, rows: &[DependRow]) {
         for d in rows {
             let (Some(from), Some(to)) = (
                 self.resolve(&d.class, d.oid, d.sub),
@@ -644,15 +763,26 @@ impl Assembler {
         }
     }
 
+    /// A table's column as an object (made when a dependency names it, not for every column).
+    fn column(&self, rel: u32, num: i16) -> Option<ObjRef> {
+        match self.rels.get(&rel)? {
+            Rel::Table(q) => {
+                let name = self.refs.columns.get(&(rel, num))?;
+                Some(ObjRef::sub(ObjKind::Column, q, name))
+            }
+            _ => None,
+        }
+    }
+
     fn resolve(&self, class: &str, oid: u32, sub: i32) -> Option<ObjRef> {
         match Cat::parse(class)? {
-            Cat::Class if sub > 0 => {
-                let column = i16::try_from(sub)
-                    .ok()
-                    .and_then(|n| self.refs.column_objs.get(&(oid, n)));
-                column
-                    .or_else(|| self.refs.objects.get(&(Cat::Class, oid)))
-                    .cloned()
+            Cat::Class if sub > 0 => i16::try_from(sub)
+                .ok()
+                .and_then(|n| self.column(oid, n))
+                .or_else(|| self.refs.objects.get(&(Cat::Class, oid)).cloned()),
+            Cat::Attrdef => {
+                let (rel, num) = self.refs.attrdefs.get(&oid)?;
+                self.column(*rel, *num)
             }
             Cat::Type => {
                 let oid = self.refs.arrays.get(&oid).copied().unwrap_or(oid);

@@ -1,20 +1,35 @@
 //! Reads a live database into a [`Catalog`].
 //!
-//! The whole read is one message in the simple query protocol, so one network round trip
-//! whatever the number of tables: `BEGIN … READ ONLY` (one consistent snapshot), `SET LOCAL
-//! search_path = pg_catalog` (so the server prints every user type and function
-//! schema-qualified) and fixed date/time settings, then one set-based catalog query per object
-//! kind (`sql.rs`), each returning its rows as a single JSON document, then `COMMIT`. No query
-//! is ever issued per table. `rows.rs` decodes the documents; `assemble.rs` builds the model.
+//! The read is a constant number of simple-protocol messages, whatever the number of tables:
+//! `BEGIN … READ ONLY` (one consistent snapshot), `SET LOCAL search_path = pg_catalog` (so the
+//! server prints every user type and function schema-qualified), fixed date/time settings,
+//! then one set-based catalog query per object kind (`sql.rs`), each returning its rows as a
+//! single JSON document, then `COMMIT`. No query is ever issued per table.
+//!
+//! [`introspect`] sends all of it as one message on one connection. [`introspect_parallel`]
+//! splits the queries over two connections that share one snapshot (`pg_export_snapshot` on
+//! the first, `SET TRANSACTION SNAPSHOT` on the second), so the server works on both halves at
+//! once: three messages in all.
+//!
+//! Either way the documents are decoded as they arrive (`rows.rs`) and assembled into the model
+//! as soon as what they refer to is in (`assemble.rs`), while the server computes the next
+//! ones; a document's text is dropped once decoded.
 
 mod assemble;
 mod rows;
 mod sql;
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Connection, PgConnection, Row};
 
+use self::assemble::Assembly;
+use self::rows::Doc;
+use self::sql::Part;
 use super::PgError;
 use crate::model::config::IgnoreList;
 use crate::model::pg::Catalog;
@@ -51,42 +66,187 @@ pub struct Introspection {
     pub elapsed: Duration,
 }
 
-/// Reads the catalog of the database `conn` is connected to.
+/// Reads the catalog of the database `conn` is connected to, in one message.
 pub async fn introspect(conn: &mut PgConnection, scope: &Scope) -> Result<Introspection, PgError> {
     let started = Instant::now();
     let version = conn.server_version_num().unwrap_or(150000);
-    let script = script(scope, version);
-    let rows = match sqlx::raw_sql(AssertSqlSafe(script))
-        .fetch_all(&mut *conn)
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => {
-            // The failed statement aborted the transaction the script opened.
-            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
-            return Err(PgError::Query {
-                what: "read the catalog",
-                source: e,
-            });
+    let queries = sql::queries(&sql::in_scope(scope.schemas.as_deref()), version);
+    let parts: Vec<Part> = queries.iter().map(|q| q.part).collect();
+    let script = script(&queries, |_| true, Begin::Plain, true);
+    let sink = Mutex::new(Assembly::new(scope));
+    let read = {
+        let rows = sqlx::raw_sql(AssertSqlSafe(script)).fetch(&mut *conn);
+        consume(rows, &parts, &sink).await
+    };
+    if let Err(e) = read {
+        // A failed statement aborted the transaction the script opened.
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+        return Err(e);
+    }
+    finish(sink, 1, started)
+}
+
+/// Reads the catalog of the database `conn` is connected to, with the queries split over
+/// `conn` and a second connection to `url` (opened while the first half starts, closed at the
+/// end) that reads the same snapshot. Three round trips: the first half with the snapshot's
+/// export, the second half, and the first connection's `COMMIT`. When the second connection
+/// cannot be opened, or fails, what it did not read is read on `conn` in the same transaction;
+/// when the snapshot cannot be exported, [`introspect`] reads everything on `conn`.
+pub async fn introspect_parallel(
+    conn: &mut PgConnection,
+    url: &str,
+    connect_timeout: Duration,
+    scope: &Scope,
+) -> Result<Introspection, PgError> {
+    let started = Instant::now();
+    let version = conn.server_version_num().unwrap_or(150000);
+    let queries = sql::queries(&sql::in_scope(scope.schemas.as_deref()), version);
+    let (first, second): (Vec<Part>, Vec<Part>) =
+        queries.iter().map(|q| q.part).partition(|p| !p.second());
+    let script1 = script(&queries, |p| !p.second(), Begin::Export, false);
+    let sink = Mutex::new(Assembly::new(scope));
+    // How many of `second`'s documents the second connection delivered.
+    let mut delivered = 0;
+    let mut round_trips = 1;
+    let read = {
+        let mut rows1 = sqlx::raw_sql(AssertSqlSafe(script1)).fetch(&mut *conn);
+        let (exported, other) =
+            futures_util::future::join(rows1.next(), super::connect(url, connect_timeout)).await;
+        let snapshot = match exported {
+            Some(Ok(row)) => row.try_get::<String, _>(0).ok(),
+            _ => None,
+        };
+        match (snapshot, other) {
+            (None, other) => {
+                drop(rows1);
+                if let Ok(other) = other {
+                    let _ = other.close().await;
+                }
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                let mut read = introspect(&mut *conn, scope).await?;
+                read.round_trips += 2;
+                read.elapsed = started.elapsed();
+                return Ok(read);
+            }
+            (Some(snapshot), Ok(mut other)) => {
+                round_trips += 1;
+                let script2 = script(&queries, Part::second, Begin::Import(&snapshot), true);
+                let (r1, (n, r2)) =
+                    futures_util::future::join(consume(rows1, &first, &sink), async {
+                        let rows2 = sqlx::raw_sql(AssertSqlSafe(script2)).fetch(&mut other);
+                        let (n, r) = counted(rows2, &second, &sink).await;
+                        if r.is_err() {
+                            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut other).await;
+                        }
+                        let _ = other.close().await;
+                        (n, r)
+                    })
+                    .await;
+                // A failure of the second connection is recovered below.
+                let _ = r2;
+                delivered = n;
+                r1
+            }
+            (Some(_), Err(_)) => consume(rows1, &first, &sink).await,
         }
     };
-    let docs: Vec<String> = rows
-        .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()
-        .map_err(|e| PgError::Query {
-            what: "read the catalog",
-            source: e,
-        })?;
-    let raw = rows::Raw::decode(&docs)?;
-    let meta = raw.meta.clone();
-    let catalog = assemble::assemble(raw, scope);
+    let read = match read {
+        Ok(()) => {
+            round_trips += 1;
+            let rest = &second[delivered..];
+            let script = script(&queries, |p| rest.contains(&p), Begin::None, true);
+            let rows = sqlx::raw_sql(AssertSqlSafe(script)).fetch(&mut *conn);
+            consume(rows, rest, &sink).await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = read {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+        return Err(e);
+    }
+    finish(sink, round_trips, started)
+}
+
+fn lock(sink: &Mutex<Assembly>) -> std::sync::MutexGuard<'_, Assembly> {
+    sink.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn query_error(source: sqlx::Error) -> PgError {
+    PgError::Query {
+        what: "read the catalog",
+        source,
+    }
+}
+
+/// Decodes the documents of `parts` from `rows` (one row each, in order) into `sink`.
+async fn consume(
+    rows: BoxStream<'_, Result<PgRow, sqlx::Error>>,
+    parts: &[Part],
+    sink: &Mutex<Assembly>,
+) -> Result<(), PgError> {
+    let (n, read) = counted(rows, parts, sink).await;
+    match (read, parts.get(n)) {
+        (Err(e), _) => Err(e),
+        (Ok(()), Some(p)) => Err(PgError::Catalog {
+            what: "the catalog read",
+            detail: format!("no result for {p:?}"),
+        }),
+        (Ok(()), None) => Ok(()),
+    }
+}
+
+/// [`consume`], also saying how many documents were delivered to `sink`.
+async fn counted(
+    mut rows: BoxStream<'_, Result<PgRow, sqlx::Error>>,
+    parts: &[Part],
+    sink: &Mutex<Assembly>,
+) -> (usize, Result<(), PgError>) {
+    let mut n = 0;
+    while let Some(row) = rows.next().await {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => return (n, Err(query_error(e))),
+        };
+        let Some(part) = parts.get(n) else {
+            return (
+                n,
+                Err(PgError::Catalog {
+                    what: "the catalog read",
+                    detail: "more results than queries".to_owned(),
+                }),
+            );
+        };
+        let doc = match row
+            .try_get::<&str, _>(0)
+            .map_err(query_error)
+            .and_then(|text| Doc::decode(*part, text))
+        {
+            Ok(doc) => doc,
+            Err(e) => return (n, Err(e)),
+        };
+        drop(row);
+        lock(sink).add(doc);
+        n += 1;
+    }
+    (n, Ok(()))
+}
+
+fn finish(
+    sink: Mutex<Assembly>,
+    round_trips: u32,
+    started: Instant,
+) -> Result<Introspection, PgError> {
+    let assembly = sink
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (catalog, meta) = assembly.finish()?;
     Ok(Introspection {
         catalog,
         server_version: meta.version,
         database: meta.database,
         user: meta.user,
-        round_trips: 1,
+        round_trips,
         elapsed: started.elapsed(),
     })
 }
@@ -99,21 +259,58 @@ pub async fn ping(conn: &mut PgConnection) -> Result<(), PgError> {
     })
 }
 
-fn script(scope: &Scope, server_version: u32) -> String {
-    let in_scope = sql::in_scope(scope.schemas.as_deref());
-    // pg_catalog alone on the search path makes the server print user types and functions
-    // schema-qualified; fixed time settings make printed constants independent of the server.
-    let mut script = String::from(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n\
-         SET LOCAL search_path = pg_catalog;\n\
-         SET LOCAL TimeZone = 'UTC';\n\
-         SET LOCAL DateStyle = 'ISO, YMD';\n\
-         SET LOCAL IntervalStyle = 'postgres';\n",
-    );
-    for q in sql::queries(&in_scope, server_version) {
-        script.push_str(&q);
+/// The whole catalog read as the one script [`introspect`] sends on one connection: what the
+/// scale benchmark times as the floor (the server's work and the transfer, no decoding).
+pub fn catalog_script(scope: &Scope, server_version: u32) -> String {
+    let queries = sql::queries(&sql::in_scope(scope.schemas.as_deref()), server_version);
+    script(&queries, |_| true, Begin::Plain, true)
+}
+
+/// How a script opens its transaction.
+#[derive(Debug, Clone, Copy)]
+enum Begin<'a> {
+    /// One consistent snapshot for the whole script.
+    Plain,
+    /// The same, and export the snapshot (the script's first row) for a second connection.
+    Export,
+    /// Read the snapshot another connection exported.
+    Import(&'a str),
+    /// Continue the transaction already open.
+    None,
+}
+
+fn script(
+    queries: &[sql::Query],
+    take: impl Fn(Part) -> bool,
+    begin: Begin,
+    commit: bool,
+) -> String {
+    let mut script = String::new();
+    let open = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n";
+    match begin {
+        Begin::Plain => script.push_str(open),
+        Begin::Export => {
+            script.push_str(open);
+            script.push_str("SELECT pg_export_snapshot();\n");
+        }
+        Begin::Import(id) => {
+            script.push_str(open);
+            script.push_str(&format!(
+                "SET TRANSACTION SNAPSHOT {};\n",
+                super::ident::quote_literal(id)
+            ));
+        }
+        Begin::None => {}
+    }
+    if !matches!(begin, Begin::None) {
+        script.push_str(sql::SETTINGS);
+    }
+    for q in queries.iter().filter(|q| take(q.part)) {
+        script.push_str(&q.sql);
         script.push_str(";\n");
     }
-    script.push_str("COMMIT;");
+    if commit {
+        script.push_str("COMMIT;");
+    }
     script
 }

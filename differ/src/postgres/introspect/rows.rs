@@ -1,8 +1,11 @@
-//! Rows exactly as the catalog queries return them.
+//! Rows exactly as the catalog queries return them: each row a JSON array whose elements are
+//! the struct's fields in declaration order (serde reads a struct from a sequence), so the
+//! field order here and in `sql.rs` must agree; a test checks it.
 
 use serde::Deserialize;
 
 use super::super::PgError;
+use super::sql::Part;
 
 #[derive(Debug, Clone, Deserialize)]
 pub(super) struct Meta {
@@ -145,7 +148,8 @@ pub(super) struct ConstraintRow {
     pub validated: bool,
     pub no_inherit: bool,
     pub inherited: bool,
-    pub columns: Vec<String>,
+    /// Attribute numbers of the key columns (names come from the columns read).
+    pub columns: Vec<i16>,
     pub ref_schema: Option<String>,
     pub ref_table: Option<String>,
     pub ref_columns: Vec<String>,
@@ -154,7 +158,8 @@ pub(super) struct ConstraintRow {
     #[serde(rename = "match")]
     pub match_type: String,
     pub check: Option<String>,
-    pub definition: String,
+    /// `pg_get_constraintdef`, for exclusion constraints (and checks without an expression).
+    pub definition: Option<String>,
     pub nulls_not_distinct: bool,
     pub comment: Option<String>,
 }
@@ -170,7 +175,8 @@ pub(super) struct IndexRow {
     pub nkey: usize,
     pub attnums: Vec<i16>,
     pub options: Vec<i16>,
-    pub exprs: Vec<String>,
+    /// The printed expression of each expression key, `None` for a plain column.
+    pub exprs: Vec<Option<String>>,
     pub opclasses: Vec<Option<String>>,
     pub predicate: Option<String>,
     pub nulls_not_distinct: bool,
@@ -243,54 +249,162 @@ pub(super) struct OtherRow {
     pub name: String,
 }
 
-pub(super) struct Raw {
-    pub meta: Meta,
-    pub schemas: Vec<SchemaRow>,
-    pub extensions: Vec<ExtensionRow>,
-    pub types: Vec<TypeRow>,
-    pub rels: Vec<RelRow>,
-    pub columns: Vec<ColumnRow>,
-    pub constraints: Vec<ConstraintRow>,
-    pub indexes: Vec<IndexRow>,
-    pub functions: Vec<FunctionRow>,
-    pub triggers: Vec<TriggerRow>,
-    pub policies: Vec<PolicyRow>,
-    pub depends: Vec<DependRow>,
-    pub others: Vec<OtherRow>,
-    pub collations: Vec<CollationRow>,
+/// One decoded catalog document.
+#[derive(Debug)]
+pub(super) enum Doc {
+    Meta(Meta),
+    Schemas(Vec<SchemaRow>),
+    Extensions(Vec<ExtensionRow>),
+    Types(Vec<TypeRow>),
+    Relations(Vec<RelRow>),
+    Columns(Vec<ColumnRow>),
+    Constraints(Vec<ConstraintRow>),
+    Indexes(Vec<IndexRow>),
+    Functions(Vec<FunctionRow>),
+    Triggers(Vec<TriggerRow>),
+    Policies(Vec<PolicyRow>),
+    Depends(Vec<DependRow>),
+    Others(Vec<OtherRow>),
+    Collations(Vec<CollationRow>),
 }
 
-impl Raw {
-    pub(super) fn decode(docs: &[String]) -> Result<Raw, PgError> {
-        fn part<T: for<'de> Deserialize<'de>>(
-            docs: &[String],
-            i: usize,
+impl Doc {
+    /// Decodes the document of `part`.
+    pub(super) fn decode(part: Part, text: &str) -> Result<Doc, PgError> {
+        fn rows<T: for<'de> Deserialize<'de>>(
+            text: &str,
             what: &'static str,
-        ) -> Result<T, PgError> {
-            let doc = docs.get(i).ok_or(PgError::Catalog {
-                what,
-                detail: "missing result".to_owned(),
-            })?;
-            serde_json::from_str(doc).map_err(|e| PgError::Catalog {
+        ) -> Result<Vec<T>, PgError> {
+            serde_json::from_str(text).map_err(|e| PgError::Catalog {
                 what,
                 detail: e.to_string(),
             })
         }
-        Ok(Raw {
-            meta: part(docs, 0, "server information")?,
-            schemas: part(docs, 1, "schemas")?,
-            extensions: part(docs, 2, "extensions")?,
-            types: part(docs, 3, "types")?,
-            rels: part(docs, 4, "relations")?,
-            columns: part(docs, 5, "columns")?,
-            constraints: part(docs, 6, "constraints")?,
-            indexes: part(docs, 7, "indexes")?,
-            functions: part(docs, 8, "functions")?,
-            triggers: part(docs, 9, "triggers")?,
-            policies: part(docs, 10, "policies")?,
-            depends: part(docs, 11, "dependencies")?,
-            others: part(docs, 12, "other objects")?,
-            collations: part(docs, 13, "collations")?,
+        Ok(match part {
+            Part::Meta => {
+                let mut m: Vec<Meta> = rows(text, "server information")?;
+                Doc::Meta(m.pop().ok_or(PgError::Catalog {
+                    what: "server information",
+                    detail: "missing result".to_owned(),
+                })?)
+            }
+            Part::Schemas => Doc::Schemas(rows(text, "schemas")?),
+            Part::Extensions => Doc::Extensions(rows(text, "extensions")?),
+            Part::Types => Doc::Types(rows(text, "types")?),
+            Part::Relations => Doc::Relations(rows(text, "relations")?),
+            Part::Columns => Doc::Columns(rows(text, "columns")?),
+            Part::Constraints => Doc::Constraints(rows(text, "constraints")?),
+            Part::Indexes => Doc::Indexes(rows(text, "indexes")?),
+            Part::Functions => Doc::Functions(rows(text, "functions")?),
+            Part::Triggers => Doc::Triggers(rows(text, "triggers")?),
+            Part::Policies => Doc::Policies(rows(text, "policies")?),
+            Part::Depends => Doc::Depends(rows(text, "dependencies")?),
+            Part::Others => Doc::Others(rows(text, "other objects")?),
+            Part::Collations => Doc::Collations(rows(text, "collations")?),
         })
+    }
+
+    pub(super) fn part(&self) -> Part {
+        match self {
+            Doc::Meta(_) => Part::Meta,
+            Doc::Schemas(_) => Part::Schemas,
+            Doc::Extensions(_) => Part::Extensions,
+            Doc::Types(_) => Part::Types,
+            Doc::Relations(_) => Part::Relations,
+            Doc::Columns(_) => Part::Columns,
+            Doc::Constraints(_) => Part::Constraints,
+            Doc::Indexes(_) => Part::Indexes,
+            Doc::Functions(_) => Part::Functions,
+            Doc::Triggers(_) => Part::Triggers,
+            Doc::Policies(_) => Part::Policies,
+            Doc::Depends(_) => Part::Depends,
+            Doc::Others(_) => Part::Others,
+            Doc::Collations(_) => Part::Collations,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::{self, DeserializeOwned, Visitor};
+
+    use super::*;
+    use crate::postgres::introspect::sql;
+
+    /// A deserializer that records the field names serde asks for, in declaration order.
+    struct Fields(Option<&'static [&'static str]>);
+
+    impl<'de> de::Deserializer<'de> for &mut Fields {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = Some(fields);
+            Err(de::Error::custom("captured"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    fn fields_of<T: DeserializeOwned>() -> Vec<&'static str> {
+        let mut f = Fields(None);
+        let _ = T::deserialize(&mut f);
+        f.0.expect("a struct").to_vec()
+    }
+
+    #[test]
+    fn every_query_returns_the_fields_of_its_row_in_order() {
+        let scope = sql::in_scope(None);
+        for version in [120000, 130000, 150000] {
+            let queries = sql::queries(&scope, version);
+            assert_eq!(
+                queries.iter().map(|q| q.part).collect::<Vec<_>>(),
+                Part::ALL.to_vec()
+            );
+            for q in queries {
+                let expected = match q.part {
+                    Part::Meta => fields_of::<Meta>(),
+                    Part::Schemas => fields_of::<SchemaRow>(),
+                    Part::Extensions => fields_of::<ExtensionRow>(),
+                    Part::Types => fields_of::<TypeRow>(),
+                    Part::Relations => fields_of::<RelRow>(),
+                    Part::Columns => fields_of::<ColumnRow>(),
+                    Part::Constraints => fields_of::<ConstraintRow>(),
+                    Part::Indexes => fields_of::<IndexRow>(),
+                    Part::Functions => fields_of::<FunctionRow>(),
+                    Part::Triggers => fields_of::<TriggerRow>(),
+                    Part::Policies => fields_of::<PolicyRow>(),
+                    Part::Depends => fields_of::<DependRow>(),
+                    Part::Others => fields_of::<OtherRow>(),
+                    Part::Collations => fields_of::<CollationRow>(),
+                };
+                assert_eq!(q.fields, expected, "{:?}", q.part);
+            }
+        }
+    }
+
+    #[test]
+    fn rows_decode_from_arrays() {
+        let doc = r#"[[16384, 1, "id", "bigint", -1, "pg_catalog", "int8", null, null, true, null, null, "d", "", true, null,
+            {"type": "bigint", "start": 1, "increment": 1, "min": 1, "max": 9223372036854775807, "cache": 1, "cycle": false}, "the key"]]"#;
+        let Doc::Columns(rows) = Doc::decode(Part::Columns, doc).expect("decodes") else {
+            panic!("columns");
+        };
+        assert_eq!(rows[0].name, "id");
+        assert_eq!(rows[0].comment.as_deref(), Some("the key"));
+        assert!(rows[0].identity_seq.is_some());
+        assert!(Doc::decode(Part::Columns, "[[16384, 1]]").is_err());
     }
 }

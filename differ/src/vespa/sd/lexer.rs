@@ -326,7 +326,9 @@ pub(crate) fn join_tokens(src: &str, toks: &[Token]) -> (String, String) {
             if t.space_before {
                 text.push(' ');
             }
-            if p.is_wordish() && t.is_wordish() {
+            // Two words the source wrote apart; written together (`2x`), they stay together,
+            // or the key would read as two features where the source had one.
+            if p.is_wordish() && t.is_wordish() && t.space_before {
                 key.push(' ');
             }
         }

@@ -24,7 +24,12 @@ pub(crate) struct Parser<'a> {
     il_depth: usize,
     /// Indexing scripts: the enclosing field, whose name `attribute NAME` may omit.
     il_field: Option<String>,
+    /// How deep the data type being read nests.
+    type_depth: usize,
 }
+
+/// The deepest nesting of brackets (and of data types) a file may have.
+const MAX_NESTING: usize = 64;
 
 impl<'a> Parser<'a> {
     /// Tokenizes `src`.
@@ -36,6 +41,27 @@ impl<'a> Parser<'a> {
             column: e.col,
             message: e.message,
         })?;
+        // The parser, the printer and the model's comparisons recurse with the nesting: a
+        // limit far past any real schema keeps a hostile file (or server) from exhausting the
+        // stack.
+        let mut depth = 0usize;
+        for t in &toks {
+            match t.kind {
+                Tok::Punct('(' | '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(SdError {
+                            file: file.to_string(),
+                            line: t.line,
+                            column: t.col,
+                            message: format!("brackets nested more than {MAX_NESTING} deep"),
+                        });
+                    }
+                }
+                Tok::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
         Ok(Parser {
             src,
             file,
@@ -44,6 +70,7 @@ impl<'a> Parser<'a> {
             il_multiline: false,
             il_depth: 0,
             il_field: None,
+            type_depth: 0,
         })
     }
 
@@ -406,9 +433,57 @@ impl<'a> Parser<'a> {
         Ok(self.join(range).0)
     }
 
-    fn expr_from(&self, range: (usize, usize)) -> RankExpression {
+    /// An expression's tokens as a [`RankExpression`]. Brackets must pair up by kind: an
+    /// expression such as `f(x]` or `a ) b` cannot be printed in either form (`expression: …`
+    /// or `expression { … }`) and read back the same, and Vespa rejects it anyway.
+    fn expr_from(&self, range: (usize, usize)) -> PResult<RankExpression> {
+        self.balanced(range)?;
         let (text, key) = self.join(range);
-        RankExpression::from_parts(text, key)
+        Ok(RankExpression::from_parts(text, key))
+    }
+
+    /// Brackets in `range` pair up by kind (`(` with `)`, `[` with `]`, `{` with `}`).
+    fn balanced(&self, range: (usize, usize)) -> PResult<()> {
+        let mut open: Vec<Token> = Vec::new();
+        for t in &self.toks[range.0..range.1] {
+            match t.kind {
+                Tok::Punct('(' | '[' | '{') => open.push(*t),
+                Tok::Punct(c @ (')' | ']' | '}')) => {
+                    let want = match c {
+                        ')' => '(',
+                        ']' => '[',
+                        _ => '{',
+                    };
+                    match open.pop() {
+                        Some(o) if o.kind == Tok::Punct(want) => {}
+                        Some(o) => {
+                            return Err(self.err_at(
+                                *t,
+                                format!(
+                                    "`{c}` does not close the `{}` opened at {}:{} in this expression",
+                                    self.img(o),
+                                    o.line,
+                                    o.col
+                                ),
+                            ));
+                        }
+                        None => {
+                            return Err(
+                                self.err_at(*t, format!("`{c}` closes nothing in this expression"))
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(o) = open.pop() {
+            return Err(self.err_at(
+                o,
+                format!("`{}` is not closed in this expression", self.img(o)),
+            ));
+        }
+        Ok(())
     }
 
     /// The tokens up to the `}` matching the already consumed `open`; consumes the `}`.
@@ -462,7 +537,7 @@ impl<'a> Parser<'a> {
         {
             return Err(self.err_at(kw, "empty expression"));
         }
-        Ok(self.expr_from(range))
+        self.expr_from(range)
     }
 
     /// A generic element kept verbatim: `head`, `head: value` or `head { … }`.
@@ -490,7 +565,7 @@ impl<'a> Parser<'a> {
         let value = if Self::is_punct(t, ':') {
             self.bump();
             let range = self.line_range();
-            RawValue::Line(self.expr_from(range))
+            RawValue::Line(self.expr_from(range)?)
         } else if Self::is_punct(t, '{') {
             let open = self.bump();
             let mut items = Vec::new();
@@ -852,7 +927,23 @@ impl<'a> Parser<'a> {
     // Types
     // --------------------------------------------------------------------------------------
 
+    /// A data type; `array<…>`, `weightedset<…>` and `map<…>` nest at most [`MAX_NESTING`]
+    /// deep.
     fn data_type(&mut self) -> PResult<FieldType> {
+        self.type_depth += 1;
+        let ty = if self.type_depth > MAX_NESTING {
+            Err(self.err_at(
+                self.peek(),
+                format!("data types nested more than {MAX_NESTING} deep"),
+            ))
+        } else {
+            self.data_type_inner()
+        };
+        self.type_depth -= 1;
+        ty
+    }
+
+    fn data_type_inner(&mut self) -> PResult<FieldType> {
         let t = self.sig();
         if t.kind != Tok::Ident {
             return Err(self.expected("a data type"));
@@ -2630,7 +2721,7 @@ impl<'a> Parser<'a> {
             if range.0 == range.1 {
                 return Err(self.expected(&format!("a default value for `{name}`")));
             }
-            Some(self.expr_from(range))
+            Some(self.expr_from(range)?)
         } else {
             None
         };
@@ -2690,7 +2781,7 @@ impl<'a> Parser<'a> {
                             let open = p.open_brace("`value`")?;
                             p.brace_range(open, "`value {`")?
                         };
-                        value = Some(ConstantValue::Literal(p.expr_from(range)));
+                        value = Some(ConstantValue::Literal(p.expr_from(range)?));
                     }
                     "file" => {
                         p.bump();
@@ -2717,7 +2808,7 @@ impl<'a> Parser<'a> {
             if range.0 == range.1 {
                 return Err(self.expected(&format!("a value for constant `{name}`")));
             }
-            ConstantValue::Literal(self.expr_from(range))
+            ConstantValue::Literal(self.expr_from(range)?)
         };
         Ok(ProfileConstant { name, ty, value })
     }
@@ -2806,6 +2897,7 @@ impl<'a> Parser<'a> {
             let open = self.open_brace(&format!("`{name}`"))?;
             self.brace_range(open, &format!("`{name} {{`"))?
         };
+        self.balanced(range)?;
         let toks = &self.toks[range.0..range.1];
         let mut depth = 0usize;
         let mut start: Option<usize> = None;

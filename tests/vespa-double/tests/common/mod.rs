@@ -24,6 +24,8 @@ pub(crate) async fn start_with(options: Options) -> Fixture {
     let double = vespa_double::start(options)
         .await
         .expect("start the double");
+    // reqwest is built without a crypto provider of its own (seadiff brings ring).
+    differ::tls::ensure_provider();
     Fixture {
         double,
         http: reqwest::Client::new(),
