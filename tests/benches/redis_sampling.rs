@@ -65,7 +65,7 @@ async fn load(con: &mut redis::aio::MultiplexedConnection) {
             p = redis::pipe();
         }
     }
-    if KEYS % 5_000 != 0 {
+    if !KEYS.is_multiple_of(5_000) {
         let _: () = p.query_async(con).await.expect("load");
     }
 }
