@@ -243,7 +243,9 @@ async fn parent() {
         live.exec("VACUUM ANALYZE").await;
         let desired =
             BenchDb::create(&format!("seadiff_bench_{n}_desired"), Some(&live.name)).await;
-        desired.exec(&g.changes).await;
+        for chunk in &g.changes {
+            desired.exec(chunk).await;
+        }
         desired.exec("VACUUM ANALYZE").await;
         let load_s = started.elapsed().as_secs_f64();
         eprintln!("N={n}: loaded in {load_s:.1} s; measuring…");

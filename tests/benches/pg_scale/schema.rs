@@ -193,10 +193,11 @@ impl Table {
 /// The generated schema: the script that creates it, and what it holds.
 #[derive(Debug)]
 pub(crate) struct Generated {
-    /// Statements creating the base schema, in chunks of about 100 tables.
+    /// Statements creating the base schema, in chunks of 20 tables (each chunk is one
+    /// transaction: its locks must fit the server's lock table).
     pub(crate) chunks: Vec<String>,
-    /// Statements turning the base schema into the variant.
-    pub(crate) changes: String,
+    /// Statements turning the base schema into the variant, in chunks likewise.
+    pub(crate) changes: Vec<String>,
     pub(crate) views: usize,
     /// Tables, columns, constraints, indexes, views and triggers.
     pub(crate) objects: usize,
@@ -593,8 +594,8 @@ pub(crate) fn generate(n: usize, seed: u64) -> Generated {
         tables.push(t);
     }
     let mut chunks = vec![preamble()];
-    for group in tables.chunks(100).enumerate() {
-        let start = group.0 * 100;
+    for group in tables.chunks(20).enumerate() {
+        let start = group.0 * 20;
         let mut s = String::new();
         for t in &tables[start..start + group.1.len()] {
             s.push_str(&create_table(t, &tables));
@@ -627,7 +628,7 @@ pub(crate) fn generate(n: usize, seed: u64) -> Generated {
 
 /// The script that changes about 2% of the objects of `tables`: each column, constraint,
 /// index, view and table is changed with probability 0.02, plus new tables (1% of N).
-fn variant(rng: &mut Rng, tables: &[Table]) -> (String, usize) {
+fn variant(rng: &mut Rng, tables: &[Table]) -> (Vec<String>, usize) {
     const P: f64 = 0.02;
     let mut s = String::new();
     let mut changed = 0;
@@ -639,7 +640,11 @@ fn variant(rng: &mut Rng, tables: &[Table]) -> (String, usize) {
     let mut dropped = BTreeSet::new();
     s.push_str("ALTER TYPE core.status ADD VALUE 'pending' AFTER 'draft';\n");
     changed += 1;
+    let mut chunks = Vec::new();
     for (i, t) in tables.iter().enumerate() {
+        if i > 0 && i % 50 == 0 {
+            chunks.push(std::mem::take(&mut s));
+        }
         let q = t.qname();
         if rng.chance(P) {
             changed += 1;
@@ -771,9 +776,14 @@ fn variant(rng: &mut Rng, tables: &[Table]) -> (String, usize) {
         t.checks.iter_mut().for_each(|c| rename(&mut c.0));
         t.uniques.iter_mut().for_each(|u| rename(&mut u.0));
         t.view = None;
+        if k % 20 == 0 {
+            chunks.push(std::mem::take(&mut s));
+        }
         s.push_str(&create_table(&t, &survivors));
         changed += 1;
         survivors.push(t);
     }
-    (s, changed)
+    chunks.push(s);
+    chunks.retain(|c| !c.is_empty());
+    (chunks, changed)
 }
