@@ -7,4 +7,5 @@ pub mod pg;
 pub mod redis_config;
 mod serde_pairs;
 mod serde_qmap;
+pub mod vecmap;
 pub mod vespa_config;

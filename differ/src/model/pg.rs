@@ -11,6 +11,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::vecmap::VecMap;
+
 /// A schema-qualified name: `public.users`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct QName {
@@ -117,13 +119,15 @@ pub struct Catalog {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub functions: BTreeMap<QName, Function>,
-    /// What depends on what (from `pg_depend` on the live side): object → its dependencies.
+    /// What depends on what (from `pg_depend` on the live side): object → its dependencies,
+    /// sorted, each once (most objects have one or two: a vector, not a set of its own; add
+    /// with [`Catalog::add_dependency`]).
     #[serde(
         default,
         with = "super::serde_pairs",
         skip_serializing_if = "BTreeMap::is_empty"
     )]
-    pub depends: BTreeMap<ObjRef, BTreeSet<ObjRef>>,
+    pub depends: BTreeMap<ObjRef, Vec<ObjRef>>,
     /// Objects present in scope that this version does not model, or that `schema.yaml` excludes.
     /// They are reported on every plan, never silently ignored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -200,6 +204,14 @@ impl Catalog {
             }
         }
         c
+    }
+
+    /// Records that `from` depends on `to`.
+    pub fn add_dependency(&mut self, from: ObjRef, to: ObjRef) {
+        let deps = self.depends.entry(from).or_default();
+        if let Err(at) = deps.binary_search(&to) {
+            deps.insert(at, to);
+        }
     }
 
     /// Everything `obj` depends on, directly.
@@ -334,22 +346,22 @@ pub struct Table {
     pub columns: Vec<Column>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<PrimaryKey>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub uniques: BTreeMap<String, Unique>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub checks: BTreeMap<String, Check>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub foreign_keys: BTreeMap<String, ForeignKey>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub uniques: VecMap<String, Unique>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub checks: VecMap<String, Check>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub foreign_keys: VecMap<String, ForeignKey>,
     /// Indexes that do not back a constraint.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub indexes: BTreeMap<String, Index>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub indexes: VecMap<String, Index>,
     /// EXCLUDE constraints, by their `pg_get_constraintdef` text.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub excludes: BTreeMap<String, Exclusion>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub triggers: BTreeMap<String, Trigger>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub policies: BTreeMap<String, Policy>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub excludes: VecMap<String, Exclusion>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub triggers: VecMap<String, Trigger>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub policies: VecMap<String, Policy>,
     /// `ENABLE ROW LEVEL SECURITY`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rls_enabled: bool,
@@ -579,8 +591,8 @@ pub struct Domain {
     pub default: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub checks: BTreeMap<String, Check>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub checks: VecMap<String, Check>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -616,11 +628,11 @@ pub struct View {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
     /// Indexes of a materialized view.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub indexes: BTreeMap<String, Index>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub indexes: VecMap<String, Index>,
     /// `INSTEAD OF` triggers on a view.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub triggers: BTreeMap<String, Trigger>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub triggers: VecMap<String, Trigger>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub grants: BTreeSet<Grant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -686,8 +698,8 @@ pub struct Column {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
     /// Sequence parameters of an identity column.
-    #[serde(default, skip_serializing_if = "is_default_seq")]
-    pub identity_options: SeqOptions,
+    #[serde(default, skip_serializing_if = "IdentityOptions::is_default")]
+    pub identity_options: IdentityOptions,
     /// A collation other than the type's default, as `schema.name` or a bare name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
@@ -701,8 +713,59 @@ pub struct Column {
     pub renamed_from: Option<String>,
 }
 
-fn is_default_seq(o: &SeqOptions) -> bool {
-    *o == SeqOptions::default()
+/// [`SeqOptions`] of an identity column, read as one (`Deref`). Held out of line and only when
+/// not all default: most columns are not identity columns, and a catalog holds tens of
+/// thousands of columns (88 bytes each saved). Serialized exactly as a `SeqOptions`.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityOptions(Option<Box<SeqOptions>>);
+
+static DEFAULT_SEQ: SeqOptions = SeqOptions {
+    start: None,
+    increment: None,
+    min: None,
+    max: None,
+    cache: None,
+    cycle: false,
+};
+
+impl IdentityOptions {
+    pub fn is_default(&self) -> bool {
+        **self == DEFAULT_SEQ
+    }
+}
+
+impl From<SeqOptions> for IdentityOptions {
+    fn from(o: SeqOptions) -> Self {
+        IdentityOptions((o != DEFAULT_SEQ).then(|| Box::new(o)))
+    }
+}
+
+impl std::ops::Deref for IdentityOptions {
+    type Target = SeqOptions;
+
+    fn deref(&self) -> &SeqOptions {
+        self.0.as_deref().unwrap_or(&DEFAULT_SEQ)
+    }
+}
+
+impl PartialEq for IdentityOptions {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for IdentityOptions {}
+
+impl Serialize for IdentityOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdentityOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        SeqOptions::deserialize(d).map(IdentityOptions::from)
+    }
 }
 
 impl Column {
@@ -714,7 +777,7 @@ impl Column {
             default: None,
             identity: None,
             generated: None,
-            identity_options: SeqOptions::default(),
+            identity_options: IdentityOptions::default(),
             collation: None,
             comment: None,
             inherited: false,

@@ -7,7 +7,7 @@ use super::typechange::type_change;
 use super::{Phase, Planner, show, step, sub};
 use crate::model::pg::{
     Check, Column, Exclusion, ForeignKey, Grant, Index, KeyTarget, ObjKind, ObjRef, Policy,
-    PrimaryKey, QName, Table, Trigger, Unique,
+    PrimaryKey, QName, Table, Trigger, Unique, VecMap,
 };
 use crate::plan::{HazardKind, Op};
 use crate::postgres::ddl;
@@ -62,7 +62,7 @@ pub(super) fn changed_keys(
             out.insert(ObjRef::sub(ObjKind::Constraint, q, name));
         }
     }
-    if c.partition_by != d.partition_by && p.des.coverage.full() {
+    if c.partition_by != d.partition_by && p.coverage().full() {
         out.insert(ObjRef::new(ObjKind::Table, q));
     }
 }
@@ -76,8 +76,8 @@ impl Planner<'_> {
                 .find(|(_, new)| *new == q)
                 .map(|(old, _)| old.clone());
             let current = self.cur.tables.get(renamed_from.as_ref().unwrap_or(q));
-            let recreate = self.des.coverage.full()
-                && current.is_some_and(|c| c.partition_by != d.partition_by);
+            let recreate =
+                self.coverage().full() && current.is_some_and(|c| c.partition_by != d.partition_by);
             match current {
                 Some(c) if !recreate => {
                     if let Some(old) = &renamed_from {
@@ -146,8 +146,8 @@ impl Planner<'_> {
         let mut s =
             step("create-table", Op::Create, "table", q.to_string()).sql(ddl::create_table(q, t));
         let children = Table {
-            indexes: BTreeMap::new(),
-            foreign_keys: BTreeMap::new(),
+            indexes: VecMap::new(),
+            foreign_keys: VecMap::new(),
             ..t.clone()
         };
         for c in ddl::table_comments(q, &children) {
@@ -185,7 +185,7 @@ impl Planner<'_> {
         for (name, fk) in &t.foreign_keys {
             self.add_foreign_key(q, name, fk, true);
         }
-        if self.des.coverage.full() {
+        if self.coverage().full() {
             self.table_extras(q, &Table::default(), t);
         }
     }
@@ -204,7 +204,7 @@ impl Planner<'_> {
             .tables
             .iter()
             .filter(|(q, c)| {
-                self.des.coverage.full()
+                self.coverage().full()
                     && self
                         .des
                         .tables
@@ -356,7 +356,7 @@ impl Planner<'_> {
                 .sql(ddl::comment(&format!("TABLE {qt}"), d.comment.as_deref()));
             self.push(s.at(Phase::Comment));
         }
-        if self.des.coverage.full() {
+        if self.coverage().full() {
             self.table_extras(q, c, d);
             self.table_shape(q, c, d);
         }
@@ -589,8 +589,8 @@ impl Planner<'_> {
         &mut self,
         q: &QName,
         rel: &ObjRef,
-        c: &BTreeMap<String, Trigger>,
-        d: &BTreeMap<String, Trigger>,
+        c: &VecMap<String, Trigger>,
+        d: &VecMap<String, Trigger>,
     ) {
         let qt = quote_qname(q);
         for (name, t) in c {
@@ -1323,8 +1323,8 @@ impl Planner<'_> {
     fn match_named<T: Keyed>(
         &self,
         q: &QName,
-        cur: &BTreeMap<String, T>,
-        des: &BTreeMap<String, T>,
+        cur: &VecMap<String, T>,
+        des: &VecMap<String, T>,
         eq: impl Fn(&Self, &T, &T) -> bool,
     ) -> Matched {
         let mut m = Matched::default();
@@ -1362,8 +1362,8 @@ impl Planner<'_> {
         &mut self,
         q: &QName,
         m: &Matched,
-        cur: &BTreeMap<String, T>,
-        des: &BTreeMap<String, T>,
+        cur: &VecMap<String, T>,
+        des: &VecMap<String, T>,
     ) {
         for name in m.dropped.iter().chain(&m.replaced) {
             let mut s =

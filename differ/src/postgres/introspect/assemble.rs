@@ -13,7 +13,7 @@ use crate::model::pg::{
     Attribute, Catalog, Check, ColType, Collation, Column, ColumnRef, Composite, Deferrable,
     Domain, EnumType, Exclusion, Extension, FkAction, ForeignKey, Function, FunctionKind, Grant,
     Identity, Index, IndexKey, KeyTarget, ObjKind, ObjRef, PartitionOf, Policy, PrimaryKey, QName,
-    SchemaDef, SeqOptions, Sequence, Table, Trigger, Unique, Unmanaged, View, ViewColumn,
+    SchemaDef, SeqOptions, Sequence, Table, Trigger, Unique, Unmanaged, VecMap, View, ViewColumn,
 };
 
 /// What an oid of `pg_class` turned out to be.
@@ -74,8 +74,29 @@ impl Assembly {
         }
     }
 
+    /// Takes the document of `part`, as the server sent it. The columns document, the
+    /// largest by far, goes row by row straight into the model when the relations are in
+    /// (they always are: they come first on their connection and are quick), so its rows
+    /// are never all held at once; any other document is decoded, then assembled when what
+    /// it needs is in.
+    pub(super) fn add_text(&mut self, part: Part, text: &str) -> Result<(), PgError> {
+        if part == Part::Columns && Self::needs(part).iter().all(|n| self.done.contains(n)) {
+            self.a.stream_columns(text)?;
+            self.done.insert(part);
+            self.drain();
+            return Ok(());
+        }
+        self.add(Doc::decode(part, text)?);
+        Ok(())
+    }
+
     pub(super) fn add(&mut self, doc: Doc) {
         self.pending.insert(doc.part(), doc);
+        self.drain();
+    }
+
+    /// Assembles every pending document whose needs are in.
+    fn drain(&mut self) {
         while let Some(part) = self
             .pending
             .keys()
@@ -280,8 +301,8 @@ impl Assembler {
                         definition,
                         columns: Vec::new(),
                         options: r.options.clone().unwrap_or_default(),
-                        indexes: BTreeMap::new(),
-                        triggers: BTreeMap::new(),
+                        indexes: VecMap::new(),
+                        triggers: VecMap::new(),
                         grants: grants(r),
                         comment: r.comment.clone(),
                     };
@@ -356,7 +377,7 @@ impl Assembler {
                         not_null: t.not_null,
                         default: t.default.clone(),
                         collation: t.collation.clone(),
-                        checks: BTreeMap::new(),
+                        checks: VecMap::new(),
                         comment: t.comment.clone(),
                     };
                     self.cat.domains.insert(q, d);
@@ -405,56 +426,111 @@ impl Assembler {
             while let Some(next) = rows.next_if(|r| r.rel == rel) {
                 run.push(next);
             }
-            let Some(kind) = self.rels.get(&rel) else {
-                continue;
-            };
-            for c in &run {
-                self.refs.columns.insert((c.rel, c.num), c.name.clone());
+            self.column_run(run);
+        }
+    }
+
+    /// The columns document decoded one row at a time, each relation's run of rows assembled
+    /// as soon as it ends.
+    fn stream_columns(&mut self, text: &str) -> Result<(), PgError> {
+        use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+
+        struct Runs<'a>(&'a mut Assembler);
+
+        impl<'de> Visitor<'de> for Runs<'_> {
+            type Value = ();
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of column rows")
             }
-            let typed = run.into_iter().map(|c| {
-                let ty = col_type(
-                    &c.ty,
-                    c.typmod,
-                    &c.type_schema,
-                    &c.type_name,
-                    c.elem_schema.as_deref(),
-                    c.elem_name.as_deref(),
-                );
-                (c, ty)
-            });
-            match kind {
-                Rel::Table(q) => {
-                    let Some(t) = self.cat.tables.get_mut(q) else {
-                        continue;
-                    };
-                    t.columns.reserve_exact(typed.len());
-                    for (c, ty) in typed {
-                        if let Some(ad) = c.attrdef_oid {
-                            self.refs.attrdefs.insert(ad, (c.rel, c.num));
-                        }
-                        t.columns.push(table_column(c, ty));
+
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+                let mut run: Vec<ColumnRow> = Vec::new();
+                while let Some(row) = seq.next_element::<ColumnRow>()? {
+                    if run.last().is_some_and(|r| r.rel != row.rel) {
+                        self.0.column_run(std::mem::take(&mut run));
                     }
+                    run.push(row);
                 }
-                Rel::View(q) => {
-                    if let Some(v) = self.cat.views.get_mut(q) {
-                        v.columns.extend(typed.map(|(c, ty)| ViewColumn {
-                            name: c.name,
-                            ty,
-                            comment: c.comment,
-                        }));
-                    }
+                if !run.is_empty() {
+                    self.0.column_run(run);
                 }
-                Rel::Composite(q) => {
-                    if let Some(ct) = self.cat.composites.get_mut(q) {
-                        ct.attributes.extend(typed.map(|(c, ty)| Attribute {
-                            name: c.name,
-                            ty,
-                            collation: c.collation,
-                        }));
-                    }
-                }
-                Rel::Sequence => {}
+                Ok(())
             }
+        }
+
+        impl<'de> DeserializeSeed<'de> for Runs<'_> {
+            type Value = ();
+
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_seq(self)
+            }
+        }
+
+        let mut de = serde_json::Deserializer::from_str(text);
+        Runs(self)
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|e| PgError::Catalog {
+                what: "columns",
+                detail: e.to_string(),
+            })
+    }
+
+    /// One relation's columns, in order.
+    fn column_run(&mut self, run: Vec<ColumnRow>) {
+        let Some(rel) = run.first().map(|r| r.rel) else {
+            return;
+        };
+        let Some(kind) = self.rels.get(&rel) else {
+            return;
+        };
+        for c in &run {
+            self.refs.columns.insert((c.rel, c.num), c.name.clone());
+        }
+        let typed = run.into_iter().map(|c| {
+            let ty = col_type(
+                &c.ty,
+                c.typmod,
+                &c.type_schema,
+                &c.type_name,
+                c.elem_schema.as_deref(),
+                c.elem_name.as_deref(),
+            );
+            (c, ty)
+        });
+        match kind {
+            Rel::Table(q) => {
+                let Some(t) = self.cat.tables.get_mut(q) else {
+                    return;
+                };
+                t.columns.reserve_exact(typed.len());
+                for (c, ty) in typed {
+                    if let Some(ad) = c.attrdef_oid {
+                        self.refs.attrdefs.insert(ad, (c.rel, c.num));
+                    }
+                    t.columns.push(table_column(c, ty));
+                }
+            }
+            Rel::View(q) => {
+                if let Some(v) = self.cat.views.get_mut(q) {
+                    v.columns.extend(typed.map(|(c, ty)| ViewColumn {
+                        name: c.name,
+                        ty,
+                        comment: c.comment,
+                    }));
+                }
+            }
+            Rel::Composite(q) => {
+                if let Some(ct) = self.cat.composites.get_mut(q) {
+                    ct.attributes.extend(typed.map(|(c, ty)| Attribute {
+                        name: c.name,
+                        ty,
+                        collation: c.collation,
+                    }));
+                }
+            }
+            Rel::Sequence => {}
         }
     }
 
@@ -730,18 +806,21 @@ impl Assembler {
     /// Dependencies Postgres records as automatic (which are not read) but that ordering needs:
     /// a partition or inheritance child depends on its parents.
     fn structural_depends(&mut self) {
+        let mut edges = Vec::new();
         for (q, t) in &self.cat.tables {
             let parents = t
                 .inherits
                 .iter()
                 .chain(t.partition_of.as_ref().map(|p| &p.parent));
             for p in parents {
-                self.cat
-                    .depends
-                    .entry(ObjRef::new(ObjKind::Table, q))
-                    .or_default()
-                    .insert(ObjRef::new(ObjKind::Table, p));
+                edges.push((
+                    ObjRef::new(ObjKind::Table, q),
+                    ObjRef::new(ObjKind::Table, p),
+                ));
             }
+        }
+        for (from, to) in edges {
+            self.cat.add_dependency(from, to);
         }
     }
 
@@ -759,7 +838,7 @@ impl Assembler {
             {
                 continue;
             }
-            self.cat.depends.entry(from).or_default().insert(to);
+            self.cat.add_dependency(from, to);
         }
     }
 
@@ -832,7 +911,7 @@ fn table_column(c: ColumnRow, ty: ColType) -> Column {
         _ => None,
     };
     if let Some(seq) = &c.identity_seq {
-        col.identity_options = seq_options(seq);
+        col.identity_options = seq_options(seq).into();
     }
     col.collation = c.collation;
     col.comment = c.comment;

@@ -28,7 +28,6 @@ use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Connection, PgConnection, Row};
 
 use self::assemble::Assembly;
-use self::rows::Doc;
 use self::sql::Part;
 use super::PgError;
 use crate::model::config::IgnoreList;
@@ -98,6 +97,34 @@ pub async fn introspect_parallel(
     connect_timeout: Duration,
     scope: &Scope,
 ) -> Result<Introspection, PgError> {
+    split(conn, Second::Connect(url, connect_timeout), scope).await
+}
+
+/// [`introspect_parallel`] with a second connection to the same database already open (as
+/// `seadiff` opens it, beside the first: connecting costs as much as reading a few hundred
+/// tables), or [`introspect`] without one. The second connection is closed at the end.
+pub async fn introspect_with(
+    conn: &mut PgConnection,
+    second: Option<PgConnection>,
+    scope: &Scope,
+) -> Result<Introspection, PgError> {
+    match second {
+        Some(other) => split(conn, Second::Open(other), scope).await,
+        None => introspect(conn, scope).await,
+    }
+}
+
+/// Where the second connection of a split read comes from.
+enum Second<'a> {
+    Connect(&'a str, Duration),
+    Open(PgConnection),
+}
+
+async fn split(
+    conn: &mut PgConnection,
+    second_conn: Second<'_>,
+    scope: &Scope,
+) -> Result<Introspection, PgError> {
     let started = Instant::now();
     let version = conn.server_version_num().unwrap_or(150000);
     let queries = sql::queries(&sql::in_scope(scope.schemas.as_deref()), version);
@@ -110,8 +137,13 @@ pub async fn introspect_parallel(
     let mut round_trips = 1;
     let read = {
         let mut rows1 = sqlx::raw_sql(AssertSqlSafe(script1)).fetch(&mut *conn);
-        let (exported, other) =
-            futures_util::future::join(rows1.next(), super::connect(url, connect_timeout)).await;
+        let other = async {
+            match second_conn {
+                Second::Connect(url, timeout) => super::connect(url, timeout).await,
+                Second::Open(other) => Ok(other),
+            }
+        };
+        let (exported, other) = futures_util::future::join(rows1.next(), other).await;
         let snapshot = match exported {
             Some(Ok(row)) => row.try_get::<String, _>(0).ok(),
             _ => None,
@@ -215,16 +247,14 @@ async fn counted(
                 }),
             );
         };
-        let doc = match row
+        let added = row
             .try_get::<&str, _>(0)
             .map_err(query_error)
-            .and_then(|text| Doc::decode(*part, text))
-        {
-            Ok(doc) => doc,
-            Err(e) => return (n, Err(e)),
-        };
+            .and_then(|text| lock(sink).add_text(*part, text));
+        if let Err(e) = added {
+            return (n, Err(e));
+        }
         drop(row);
-        lock(sink).add(doc);
         n += 1;
     }
     (n, Ok(()))
