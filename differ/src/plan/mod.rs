@@ -5,7 +5,7 @@
 //! transaction; a non-transactional step runs alone. Nothing here does I/O.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use sha2::{Digest, Sha256};
@@ -35,7 +35,7 @@ impl fmt::Display for Store {
 }
 
 /// What a step does to its object: shown as `+`, `~`, `-`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Op {
     Create,
     Alter,
@@ -226,7 +226,7 @@ impl Hazard {
 }
 
 /// The object a step touches, named for people: `public.tasks.title`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectRef {
     /// `table`, `column`, `index`, `foreign-key`, `enum`, ...
     pub kind: Cow<'static, str>,
@@ -322,13 +322,36 @@ pub struct Fingerprint {
 
 /// `sha256:<hex>` of some canonical bytes.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
+    let mut f = Fingerprinter::default();
+    f.0.update(bytes);
+    f.finish()
+}
+
+/// [`fingerprint`] of bytes written to it bit by bit (`serde_json::to_writer` into it).
+#[derive(Debug, Default)]
+pub struct Fingerprinter(Sha256);
+
+impl Fingerprinter {
+    pub fn finish(self) -> String {
+        let digest = self.0.finalize();
+        let mut out = String::with_capacity(7 + 64);
+        out.push_str("sha256:");
+        for b in digest {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out
     }
-    out
+}
+
+impl std::io::Write for Fingerprinter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -453,24 +476,29 @@ impl Plan {
     /// parts of one online change (build an index concurrently, then attach it).
     pub fn changes(&self) -> Vec<Change> {
         let mut changes: Vec<Change> = Vec::new();
+        // The first change whose first step has this object, kind and op.
+        let mut by_first: HashMap<(&ObjectRef, &str, Op), usize> = HashMap::new();
+        // Changes that began by dropping this object, in order (each checked again when used:
+        // it may have grown since).
+        let mut drops: HashMap<&ObjectRef, Vec<usize>> = HashMap::new();
         for (i, step) in self.steps.iter().enumerate() {
-            if let Some(c) = changes.iter_mut().find(|c| {
-                let first = &self.steps[c.steps[0]];
-                first.object == step.object && first.kind == step.kind && first.op == step.op
-            }) {
-                c.steps.push(i);
+            if let Some(&c) = by_first.get(&(&step.object, step.kind.as_ref(), step.op)) {
+                changes[c].steps.push(i);
                 continue;
             }
             if step.op == Op::Create
-                && let Some(c) = changes.iter_mut().find(|c| {
-                    c.op == Op::Drop
-                        && c.steps.len() == 1
-                        && self.steps[c.steps[0]].object == step.object
+                && let Some(&c) = drops.get(&step.object).and_then(|cs| {
+                    cs.iter()
+                        .find(|&&c| changes[c].op == Op::Drop && changes[c].steps.len() == 1)
                 })
             {
-                c.op = Op::Alter;
-                c.steps.push(i);
+                changes[c].op = Op::Alter;
+                changes[c].steps.push(i);
                 continue;
+            }
+            by_first.insert((&step.object, step.kind.as_ref(), step.op), changes.len());
+            if step.op == Op::Drop {
+                drops.entry(&step.object).or_default().push(changes.len());
             }
             changes.push(Change {
                 op: step.op,
@@ -651,5 +679,11 @@ mod tests {
             fingerprint(b"abc"),
             "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+        // Written in pieces, the same hash.
+        let mut f = Fingerprinter::default();
+        for piece in [&b"a"[..], b"", b"bc"] {
+            std::io::Write::write_all(&mut f, piece).expect("a hasher takes any bytes");
+        }
+        assert_eq!(f.finish(), fingerprint(b"abc"));
     }
 }

@@ -2,7 +2,8 @@
 //! objects (`("column", "public.tasks.title")`). A reviewer reads a changed object as a diff of
 //! its definition before and after; this is where both sides come from.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
 
 use super::ddl;
 use super::ident::{quote_ident, quote_qname};
@@ -26,26 +27,44 @@ fn with_comments(first: String, comments: Vec<String>) -> String {
         .join(";\n")
 }
 
+/// Whether some name in `wanted` is `prefix` or starts with it (names that start with a
+/// prefix sort right after it): a relation whose objects may be wanted.
+fn any_under(wanted: &BTreeSet<String>, prefix: &str) -> bool {
+    wanted
+        .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+        .next()
+        .is_some_and(|n| n.starts_with(prefix))
+}
+
 impl Definitions {
-    pub fn of(c: &Catalog) -> Definitions {
+    /// The definitions of the objects of `c` named in `wanted` (all of them with `None`). A
+    /// plan alters a few objects of a large catalog: only their relations are printed.
+    pub fn of_named(c: &Catalog, wanted: Option<&BTreeSet<String>>) -> Definitions {
         let mut d = Definitions::default();
-        let mut put = |kind: &str, name: String, text: String| {
-            d.by_object.insert((kind.to_owned(), name), text);
-        };
+        let under = |prefix: &str| wanted.is_none_or(|w| any_under(w, prefix));
+        // The text is worked out only for a wanted name.
+        macro_rules! put {
+            ($kind:expr, $name:expr, $text:expr) => {{
+                let name: String = $name;
+                if wanted.is_none_or(|w| w.contains(&name)) {
+                    d.by_object.insert(($kind.to_owned(), name), $text);
+                }
+            }};
+        }
         for (name, s) in &c.schemas {
             let create = format!("CREATE SCHEMA {}", quote_ident(name));
             let comment = s
                 .comment
                 .as_deref()
                 .map(|t| ddl::comment(&format!("SCHEMA {}", quote_ident(name)), Some(t)));
-            put(
+            put!(
                 "schema",
                 name.clone(),
-                with_comments(create, comment.into_iter().collect()),
+                with_comments(create, comment.into_iter().collect())
             );
         }
         for (name, e) in &c.extensions {
-            put("extension", name.clone(), ddl::create_extension(name, e));
+            put!("extension", name.clone(), ddl::create_extension(name, e));
         }
         let type_comment = |q: &QName, text: Option<&str>| {
             text.map(|t| ddl::comment(&format!("TYPE {}", quote_qname(q)), Some(t)))
@@ -53,40 +72,40 @@ impl Definitions {
                 .collect()
         };
         for (q, e) in &c.enums {
-            put(
+            put!(
                 "enum",
                 q.to_string(),
                 with_comments(
                     ddl::create_enum(q, e),
                     type_comment(q, e.comment.as_deref()),
-                ),
+                )
             );
         }
         for (q, x) in &c.domains {
-            put(
+            put!(
                 "domain",
                 q.to_string(),
                 with_comments(
                     ddl::create_domain(q, x),
                     type_comment(q, x.comment.as_deref()),
-                ),
+                )
             );
         }
         for (q, x) in &c.composites {
-            put(
+            put!(
                 "composite-type",
                 q.to_string(),
                 with_comments(
                     ddl::create_composite(q, x),
                     type_comment(q, x.comment.as_deref()),
-                ),
+                )
             );
         }
         for (q, x) in &c.collations {
-            put("collation", q.to_string(), ddl::create_collation(q, x));
+            put!("collation", q.to_string(), ddl::create_collation(q, x));
         }
         for (q, s) in &c.sequences {
-            put("sequence", q.to_string(), ddl::create_sequence(q, s));
+            put!("sequence", q.to_string(), ddl::create_sequence(q, s));
         }
         for (q, f) in &c.functions {
             let kind = if f.kind == FunctionKind::Procedure {
@@ -94,36 +113,42 @@ impl Definitions {
             } else {
                 "function"
             };
-            put(
+            put!(
                 kind,
                 super::diff::function_display(q),
-                f.definition.trim_end().to_owned(),
+                f.definition.trim_end().to_owned()
             );
         }
         for (q, v) in &c.views {
+            if !under(&q.to_string()) {
+                continue;
+            }
             let kind = if v.materialized {
                 "materialized-view"
             } else {
                 "view"
             };
-            put(
+            put!(
                 kind,
                 q.to_string(),
-                with_comments(ddl::create_view(q, v, false), ddl::view_comments(q, v)),
+                with_comments(ddl::create_view(q, v, false), ddl::view_comments(q, v))
             );
             for (name, ix) in &v.indexes {
-                put("index", sub(q, name), ddl::create_index(q, name, ix, false));
+                put!("index", sub(q, name), ddl::create_index(q, name, ix, false));
             }
             for (name, t) in &v.triggers {
-                put("trigger", sub(q, name), t.definition.clone());
+                put!("trigger", sub(q, name), t.definition.clone());
             }
         }
         for (q, t) in &c.tables {
+            if !under(&q.to_string()) {
+                continue;
+            }
             let qt = quote_qname(q);
-            put(
+            put!(
                 "table",
                 q.to_string(),
-                with_comments(ddl::create_table(q, t), ddl::table_comments(q, t)),
+                with_comments(ddl::create_table(q, t), ddl::table_comments(q, t))
             );
             for col in &t.columns {
                 let comment = col.comment.as_deref().map(|text| {
@@ -132,10 +157,10 @@ impl Definitions {
                         Some(text),
                     )
                 });
-                put(
+                put!(
                     "column",
                     sub(q, &col.name),
-                    with_comments(ddl::column_def(col), comment.into_iter().collect()),
+                    with_comments(ddl::column_def(col), comment.into_iter().collect())
                 );
             }
             let constraint_comment = |name: &str, text: Option<&str>| -> Vec<String> {
@@ -149,37 +174,37 @@ impl Definitions {
                 .collect()
             };
             if let Some(pk) = &t.primary_key {
-                put(
+                put!(
                     "primary-key",
                     sub(q, &pk.name),
                     with_comments(
                         format!("ALTER TABLE {qt} ADD {}", ddl::primary_key_clause(pk)),
                         constraint_comment(&pk.name, pk.comment.as_deref()),
-                    ),
+                    )
                 );
             }
             for (name, u) in &t.uniques {
-                put(
+                put!(
                     "unique",
                     sub(q, name),
                     with_comments(
                         format!("ALTER TABLE {qt} ADD {}", ddl::unique_clause(name, u)),
                         constraint_comment(name, u.comment.as_deref()),
-                    ),
+                    )
                 );
             }
             for (name, k) in &t.checks {
-                put(
+                put!(
                     "check",
                     sub(q, name),
                     with_comments(
                         format!("ALTER TABLE {qt} ADD {}", ddl::check_clause(name, k)),
                         constraint_comment(name, k.comment.as_deref()),
-                    ),
+                    )
                 );
             }
             for (name, x) in &t.excludes {
-                put(
+                put!(
                     "exclusion",
                     sub(q, name),
                     with_comments(
@@ -189,11 +214,11 @@ impl Definitions {
                             x.definition
                         ),
                         constraint_comment(name, x.comment.as_deref()),
-                    ),
+                    )
                 );
             }
             for (name, fk) in &t.foreign_keys {
-                put(
+                put!(
                     "foreign-key",
                     sub(q, name),
                     with_comments(
@@ -202,7 +227,7 @@ impl Definitions {
                             ddl::foreign_key_clause(name, fk, !fk.validated)
                         ),
                         constraint_comment(name, fk.comment.as_deref()),
-                    ),
+                    )
                 );
             }
             for (name, ix) in &t.indexes {
@@ -211,20 +236,20 @@ impl Definitions {
                     .comment
                     .as_deref()
                     .map(|text| ddl::comment(&format!("INDEX {qi}"), Some(text)));
-                put(
+                put!(
                     "index",
                     sub(q, name),
                     with_comments(
                         ddl::create_index(q, name, ix, false),
                         comment.into_iter().collect(),
-                    ),
+                    )
                 );
             }
             for (name, tr) in &t.triggers {
-                put("trigger", sub(q, name), tr.definition.clone());
+                put!("trigger", sub(q, name), tr.definition.clone());
             }
             for (name, p) in &t.policies {
-                put("policy", sub(q, name), ddl::create_policy(q, name, p));
+                put!("policy", sub(q, name), ddl::create_policy(q, name, p));
             }
         }
         d
@@ -247,7 +272,14 @@ pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
     if changes.is_empty() {
         return;
     }
-    let (before, after) = (Definitions::of(current), Definitions::of(desired));
+    let wanted: BTreeSet<String> = changes
+        .iter()
+        .map(|c| plan.steps[c.steps[0]].object.name.clone())
+        .collect();
+    let (before, after) = (
+        Definitions::of_named(current, Some(&wanted)),
+        Definitions::of_named(desired, Some(&wanted)),
+    );
     for c in changes {
         let first = &plan.steps[c.steps[0]];
         let (kind, name) = (first.object.kind.to_string(), first.object.name.clone());

@@ -326,7 +326,12 @@ impl Script {
     }
 
     fn statement_at(&self, pos: u32) -> Option<usize> {
-        self.spans.iter().position(|span| span.contains(&pos))
+        // Spans are in order and never overlap.
+        let i = self.spans.partition_point(|span| span.end <= pos);
+        self.spans
+            .get(i)
+            .filter(|span| span.contains(&pos))
+            .map(|_| i)
     }
 }
 

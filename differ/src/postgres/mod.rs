@@ -19,6 +19,7 @@ pub mod source;
 pub mod types;
 pub mod verify;
 
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, PgConnection};
 
 use crate::model::pg::{Catalog, FunctionKind, Unmanaged};
-use crate::plan::{Fingerprint, Notice, NoticeKind, Plan, Store, fingerprint};
+use crate::plan::{Fingerprint, Fingerprinter, Notice, NoticeKind, Plan, Step, Store};
 use crate::redact::RedactedUrl;
 
 pub use diff::{DiffOptions, Online, diff};
@@ -176,33 +177,84 @@ pub async fn probe_and_plan_bounded(
 
 /// The plan for one database: the diff plus what the plan must say besides its steps, and its
 /// rollback plan.
+///
+/// Pure CPU work on catalogs every thread only reads, spread over threads: the two catalog
+/// fingerprints and the rollback plan each on a thread of their own while this one works out,
+/// describes and lints the forward plan.
 pub fn make_plan(
     current: &Catalog,
     desired: &Catalog,
     opts: &DiffOptions,
     warnings: &[String],
 ) -> Plan {
-    let mut plan = one_way(current, desired, opts, warnings);
-    if !plan.is_empty() {
-        let (from, to) = rollback::reverse_states(current, desired);
-        let mut back = one_way(&from, &to, opts, &[]);
-        back.notices.retain(|n| n.kind != NoticeKind::Unmanaged);
+    let (mut plan, fingerprints, back) = std::thread::scope(|s| {
+        let fp_current = s.spawn(|| catalog_fingerprint(current));
+        let fp_desired = s.spawn(|| catalog_fingerprint(desired));
+        // Started before the forward steps are known (they are the usual case; when there are
+        // none, this thread's work is thrown away).
+        let back = s.spawn(move || {
+            let (from, to) = rollback::reverse_states(current, desired);
+            let back_opts = DiffOptions {
+                coverage: Some(opts.coverage.unwrap_or(desired.coverage)),
+                ..opts.clone()
+            };
+            let (steps, order_warnings) = diff::diff_with_warnings(&from, &to, &back_opts);
+            let mut back = one_way(steps, order_warnings, &from, &to, &back_opts, &[]);
+            back.notices.retain(|n| n.kind != NoticeKind::Unmanaged);
+            // Borrowed states are the forward ones: their fingerprints are known.
+            let renamed = match (&from, &to) {
+                (Cow::Borrowed(_), Cow::Borrowed(_)) => None,
+                _ => Some(Fingerprint {
+                    current: catalog_fingerprint(&from),
+                    desired: catalog_fingerprint(&to),
+                }),
+            };
+            (back, renamed)
+        });
+        let (steps, order_warnings) = diff::diff_with_warnings(current, desired, opts);
+        let changes = !steps.is_empty();
+        let plan = one_way(steps, order_warnings, current, desired, opts, warnings);
+        let back = joined(back);
+        let back = changes.then_some(back);
+        let fingerprints = Fingerprint {
+            current: joined(fp_current),
+            desired: joined(fp_desired),
+        };
+        (plan, fingerprints, back)
+    });
+    if let Some((mut back, renamed)) = back {
+        let fp = renamed.unwrap_or_else(|| Fingerprint {
+            current: fingerprints.desired.clone(),
+            desired: fingerprints.current.clone(),
+        });
+        back.fingerprints.insert(Store::Postgres, fp);
         rollback::mark_irreversible(&plan, &mut back);
-        if opts.lint {
-            lint::annotate(&mut back);
-        }
         plan.rollback = Some(Box::new(back));
     }
-    if opts.lint {
-        lint::annotate(&mut plan);
-    }
+    plan.fingerprints.insert(Store::Postgres, fingerprints);
     plan
 }
 
-fn one_way(current: &Catalog, desired: &Catalog, opts: &DiffOptions, warnings: &[String]) -> Plan {
-    let (steps, order_warnings) = diff::diff_with_warnings(current, desired, opts);
+/// The result of a planning thread; a panic there is a bug to surface, not to hide.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// A plan from its ordered steps: notices (unmanaged objects, warnings), before/after
+/// definitions, what was compared and, with [`DiffOptions::lint`], squawk's findings. Its
+/// fingerprints are the caller's to add.
+fn one_way(
+    steps: Vec<Step>,
+    order_warnings: Vec<String>,
+    current: &Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+    warnings: &[String],
+) -> Plan {
     let mut unmanaged = current.unmanaged.clone();
-    if !desired.coverage.full() {
+    if !opts.coverage.unwrap_or(desired.coverage).full() {
         unmanaged.extend(undeclared(current));
     }
     let warnings: Vec<String> = warnings.iter().cloned().chain(order_warnings).collect();
@@ -226,13 +278,9 @@ fn one_way(current: &Catalog, desired: &Catalog, opts: &DiffOptions, warnings: &
     };
     describe::annotate(&mut plan, current, desired);
     plan.compared.insert(Store::Postgres, compared(desired));
-    plan.fingerprints.insert(
-        Store::Postgres,
-        Fingerprint {
-            current: catalog_fingerprint(current),
-            desired: catalog_fingerprint(desired),
-        },
-    );
+    if opts.lint {
+        lint::annotate(&mut plan);
+    }
     plan
 }
 
@@ -348,9 +396,14 @@ fn compared(c: &Catalog) -> Vec<(&'static str, usize)> {
     ]
 }
 
-/// A stable hash of everything a catalog says.
+/// A stable hash of everything a catalog says: SHA-256 of its JSON, streamed into the hash
+/// (a large catalog's JSON is never held in memory).
 pub fn catalog_fingerprint(c: &Catalog) -> String {
-    // Serializing plain data (BTreeMaps, Vecs, Strings) cannot fail.
-    let json = serde_json::to_vec(c).unwrap_or_default();
-    fingerprint(&json)
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, Fingerprinter::default());
+    // Serializing plain data (BTreeMaps, Vecs, Strings) into a hasher cannot fail.
+    let _ = serde_json::to_writer(&mut out, c);
+    match out.into_inner() {
+        Ok(hasher) => hasher.finish(),
+        Err(_) => unreachable!("writing into a hasher cannot fail"),
+    }
 }

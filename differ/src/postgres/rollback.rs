@@ -5,14 +5,28 @@
 //! what no plan can restore: rows of a dropped table or column, values cut by a narrowing
 //! type change.
 
+use std::borrow::Cow;
+
 use super::diff::{DROPS_EMPTY_COLUMN, DROPS_EMPTY_TABLE};
 use crate::model::pg::{Catalog, QName};
 use crate::plan::{HazardKind, Notice, NoticeKind, Plan};
 
 /// `(from, to)` for the reverse plan: the forward plan's desired state without rename
-/// annotations, and its current state (restricted to what the desired side covers) carrying
-/// the reversed renames.
-pub fn reverse_states(current: &Catalog, desired: &Catalog) -> (Catalog, Catalog) {
+/// annotations, and its current state carrying the reversed renames. Both are borrowed when
+/// the declaration renames nothing (the usual case: a large catalog is not copied twice).
+/// The reverse plan's desired side stands for a declaration of the forward desired side's
+/// coverage: pass it as [`DiffOptions::coverage`](super::DiffOptions::coverage).
+pub fn reverse_states<'a>(
+    current: &'a Catalog,
+    desired: &'a Catalog,
+) -> (Cow<'a, Catalog>, Cow<'a, Catalog>) {
+    let renames = desired.enums.values().any(|e| !e.renamed_values.is_empty())
+        || desired.tables.values().any(|t| {
+            t.renamed_from.is_some() || t.columns.iter().any(|c| c.renamed_from.is_some())
+        });
+    if !renames {
+        return (Cow::Borrowed(desired), Cow::Borrowed(current));
+    }
     let mut from = desired.clone();
     for t in from.tables.values_mut() {
         t.renamed_from = None;
@@ -24,8 +38,6 @@ pub fn reverse_states(current: &Catalog, desired: &Catalog) -> (Catalog, Catalog
         e.renamed_values.clear();
     }
     let mut to = current.clone();
-    to.coverage = desired.coverage;
-    to.unmanaged.clear();
     for (q, d) in &desired.tables {
         // The current table this desired one comes from: renamed, or the same name.
         let old = match &d.renamed_from {
@@ -62,7 +74,7 @@ pub fn reverse_states(current: &Catalog, desired: &Catalog) -> (Catalog, Catalog
             }
         }
     }
-    (from, to)
+    (Cow::Owned(from), Cow::Owned(to))
 }
 
 /// Notices on `rollback` for the forward steps it cannot fully undo.

@@ -32,7 +32,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::normalize::{Ctx, same_expr};
 use super::probe::{DataStats, Touched};
-use crate::model::pg::{Catalog, Collation, ObjKind, ObjRef, QName, display_ident};
+use crate::model::pg::{Catalog, Collation, Coverage, ObjKind, ObjRef, QName, display_ident};
 use crate::plan::{Hazard, HazardKind, ObjectRef, Op, Step, Store};
 
 /// The data-loss reason of a drop the probe found empty: nothing is lost but the structure,
@@ -51,6 +51,9 @@ pub struct DiffOptions {
     pub stats: DataStats,
     /// Run squawk's linter over the plan and attach its findings to the steps.
     pub lint: bool,
+    /// What the desired side declares, when not what its catalog says: the rollback plan's
+    /// desired side is a live catalog standing for a declaration of this coverage.
+    pub coverage: Option<Coverage>,
 }
 
 impl Default for DiffOptions {
@@ -60,6 +63,7 @@ impl Default for DiffOptions {
             online: Online::Auto,
             stats: DataStats::default(),
             lint: false,
+            coverage: None,
         }
     }
 }
@@ -223,7 +227,7 @@ fn planner<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &'a DiffOptions
     p.schemas();
     p.extensions();
     p.enums();
-    if desired.coverage.full() {
+    if p.coverage().full() {
         p.collations();
         p.domains();
         p.composites();
@@ -231,13 +235,20 @@ fn planner<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &'a DiffOptions
         p.functions();
     }
     p.tables();
-    if desired.coverage.full() {
+    if p.coverage().full() {
         p.views();
     } else {
         p.carry_views();
     }
     p.unmanaged_dependents();
     p
+}
+
+impl Planner<'_> {
+    /// What the desired side declares: [`DiffOptions::coverage`], or its catalog's.
+    fn coverage(&self) -> Coverage {
+        self.opts.coverage.unwrap_or(self.des.coverage)
+    }
 }
 
 struct Planner<'a> {
@@ -553,7 +564,7 @@ impl Planner<'_> {
     /// the plan.
     fn carriable(&self, obj: &ObjRef) -> bool {
         obj.kind == ObjKind::View
-            && !self.des.coverage.full()
+            && !self.coverage().full()
             && self.cur.views.contains_key(&obj.qname())
             && self.cur.dependencies(obj).all(|d| {
                 let covered = match d.kind {
@@ -710,7 +721,7 @@ impl Planner<'_> {
                 out.insert(ObjRef::new(ObjKind::Type, q));
             }
         }
-        if des.coverage.full() {
+        if self.coverage().full() {
             for (q, d) in &cur.domains {
                 if des
                     .domains

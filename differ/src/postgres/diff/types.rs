@@ -152,7 +152,7 @@ impl Planner<'_> {
         // Extensions are database-wide: only those living in a schema of the desired side are
         // in scope for removal (a desired side that covers everything owns all of them).
         for (name, c) in &self.cur.extensions {
-            let in_scope = self.des.coverage.full()
+            let in_scope = self.coverage().full()
                 || c.schema
                     .as_ref()
                     .is_some_and(|s| self.des.schemas.contains_key(s));
