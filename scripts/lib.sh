@@ -62,6 +62,13 @@ MSG
 
 # Redis: the tests and the demo start their own redis-server processes on free loopback ports
 # (never the shared 6379), so they need the binaries, not a running server.
+# jemalloc, the binary's allocator, is built from C source by its crate.
+ensure_c_toolchain() {
+  if command -v cc >/dev/null 2>&1 && command -v make >/dev/null 2>&1; then return; fi
+  echo "error: a C compiler (cc) and make are needed to build jemalloc (Debian/Ubuntu: apt-get install build-essential; macOS: xcode-select --install)" >&2
+  exit 2
+}
+
 ensure_redis_binaries() {
   if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then return; fi
   echo "error: redis-server and redis-cli are needed (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)" >&2

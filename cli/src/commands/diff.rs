@@ -185,9 +185,15 @@ async fn load(
         }
         Source::Url(url) => {
             let endpoint = RedactedUrl::new(url);
-            let mut conn = postgres::connect(url, timeout)
-                .await
-                .map_err(|e| Failure::caused(format!("cannot read {endpoint}"), &e))?;
+            // A second connection beside the first, for the catalog read to split its queries
+            // over (see `Live::connect`).
+            let (conn, second) = futures_util::future::join(
+                postgres::connect(url, timeout),
+                postgres::connect(url, timeout),
+            )
+            .await;
+            let mut conn =
+                conn.map_err(|e| Failure::caused(format!("cannot read {endpoint}"), &e))?;
             if lock {
                 take_lock(
                     &mut conn,
@@ -200,7 +206,7 @@ async fn load(
             let live = postgres::bounded(
                 super::read_timeout(cli),
                 "read the catalog",
-                postgres::introspect(&mut conn, scope),
+                postgres::introspect::introspect_with(&mut conn, second.ok(), scope),
             )
             .await
             .map_err(|e| {

@@ -74,6 +74,9 @@ pub(crate) struct Live {
     pub target: PgTarget,
     pub endpoint: RedactedUrl,
     pub conn: PgConnection,
+    /// A second connection, opened beside `conn`, for the first catalog read to split its
+    /// queries over (taken by it; later reads use `conn` alone).
+    pub second: Option<PgConnection>,
     /// `--read-timeout`: the longest wait for any answer while reading.
     pub read_timeout: Duration,
 }
@@ -104,9 +107,16 @@ impl Live {
     ) -> Result<Live, Failure> {
         let endpoint = RedactedUrl::new(&target.url);
         printer.detail(&format!("connecting to {endpoint}"));
-        let conn = postgres::connect(&target.url, Duration::from_secs(cli.global.connect_timeout))
-            .await
-            .map_err(|e| {
+        let timeout = Duration::from_secs(cli.global.connect_timeout);
+        // Both at once: a connection costs as much as reading a few hundred tables (with TLS,
+        // sqlx 0.9.0 waits on Nagle's algorithm while connecting). A second connection that
+        // fails only means reading on one.
+        let (conn, second) = futures_util::future::join(
+            postgres::connect(&target.url, timeout),
+            postgres::connect(&target.url, timeout),
+        )
+        .await;
+        let conn = conn.map_err(|e| {
                 let hint = match e {
                     postgres::PgError::InvalidUrl { .. } => "a Postgres URL looks like postgres://user:password@host:5432/database",
                     _ => "is the server running, and is the URL (DATABASE_URL, --database-url or postgres.url) right?",
@@ -127,6 +137,7 @@ impl Live {
             target,
             endpoint,
             conn,
+            second: second.ok(),
             read_timeout: read_timeout(cli),
         })
     }
@@ -144,6 +155,7 @@ impl Live {
             online,
             stats: DataStats::default(),
             lint: true,
+            coverage: None,
         }
     }
 
@@ -166,7 +178,7 @@ impl Live {
         let live = postgres::bounded(
             self.read_timeout,
             "read the catalog",
-            postgres::introspect(&mut self.conn, &scope),
+            postgres::introspect::introspect_with(&mut self.conn, self.second.take(), &scope),
         )
         .await
         .map_err(|e| {
