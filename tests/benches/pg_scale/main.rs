@@ -23,7 +23,8 @@
 //! - `load`: the desired state loaded from a snapshot file (`diff --to snapshot.json`).
 //! - `db2db`: both databases read, then planned (`seadiff diff --from URL --to URL`).
 //!
-//! and `migra` on the same pair when it is on `PATH`. The databases are dropped afterwards.
+//! and `migra` on the same pair when it is installed (`SEADIFF_MIGRA`, `PATH`, or
+//! `.seadiff/migra/bin/migra`). The databases are dropped afterwards.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -36,11 +37,15 @@ use std::time::{Duration, Instant};
 
 use differ::model::pg::Catalog;
 use differ::plan::Plan;
-use differ::postgres::introspect::introspect_parallel;
+use differ::postgres::introspect::introspect_with;
 use differ::postgres::{self, DiffOptions, Online, Scope};
 use seadiff_tests::{CountingProxy, admin_url, url_for};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+/// The allocator the `seadiff` binary uses.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 const SEED: u64 = 0x5eed_d1ff;
 const CONNECT: Duration = Duration::from_secs(30);
@@ -93,8 +98,17 @@ fn ms(d: Duration) -> f64 {
 
 /// Peak resident set size of this process so far, in MiB (Linux; `null` elsewhere).
 fn peak_rss_mib() -> Option<f64> {
+    status_mib("VmHWM:")
+}
+
+/// Resident set size of this process now, in MiB (Linux; `null` elsewhere).
+fn rss_mib() -> Option<f64> {
+    status_mib("VmRSS:")
+}
+
+fn status_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
@@ -206,7 +220,7 @@ fn num(v: &Value, key: &str) -> f64 {
 async fn parent() {
     let sizes = sizes();
     let reps = reps();
-    let migra = which("migra");
+    let migra = migra();
     let version: String = {
         let mut c = PgConnection::connect(&admin_url())
             .await
@@ -258,22 +272,25 @@ async fn parent() {
         let load = run_child(&["load", snapshot.to_str().expect("a UTF-8 path")]);
         let db2db = run_child(&["db2db", &live.url, &desired.url, &reps_arg]);
         let migra_ms = migra.as_ref().map(|m| {
-            let times = (0..reps)
-                .map(|_| {
-                    let t = Instant::now();
-                    let out = Command::new(m)
-                        .args(["--unsafe", &live.url, &desired.url])
-                        .output()
-                        .expect("run migra");
-                    // migra: 0 no changes, 2 changes; 3 unsafe changes without --unsafe.
-                    assert!(
-                        matches!(out.status.code(), Some(0 | 2)),
-                        "migra failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    ms(t.elapsed())
-                })
-                .collect();
+            // SQLAlchemy only knows the `postgresql` scheme.
+            let sqla = |url: &str| url.replacen("postgres://", "postgresql://", 1);
+            let started = Instant::now();
+            let mut times = Vec::new();
+            // `reps` runs, or as many as fit in two minutes (migra is slow at large N).
+            while times.len() < reps && (times.is_empty() || started.elapsed().as_secs() < 120) {
+                let t = Instant::now();
+                let out = Command::new(m)
+                    .args(["--unsafe", &sqla(&live.url), &sqla(&desired.url)])
+                    .output()
+                    .expect("run migra");
+                // migra: 0 no changes, 2 changes; 3 unsafe changes without --unsafe.
+                assert!(
+                    matches!(out.status.code(), Some(0 | 2)),
+                    "migra failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                times.push(ms(t.elapsed()));
+            }
             median(times)
         });
         rows.push(Row {
@@ -305,6 +322,24 @@ async fn write_snapshot(url: &str, path: &Path) {
     std::fs::write(path, serde_json::to_vec(&doc).expect("json")).expect("write the snapshot");
 }
 
+/// migra: `SEADIFF_MIGRA`, else on `PATH`, else the virtualenv the README's recipe makes in
+/// `.seadiff/migra`.
+fn migra() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("SEADIFF_MIGRA") {
+        let path = std::path::PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "SEADIFF_MIGRA={} is not a file",
+            path.display()
+        );
+        return Some(path);
+    }
+    which("migra").or_else(|| {
+        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.seadiff/migra/bin/migra");
+        venv.is_file().then_some(venv)
+    })
+}
+
 fn which(program: &str) -> Option<std::path::PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -334,11 +369,12 @@ fn report(rows: &[Row], migra: bool) {
     println!();
     println!("time (ms, medians)");
     println!(
-        "{:>6} {:>7} {:>7} {:>6} | {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} | {:>8} {:>8}",
+        "{:>6} {:>7} {:>7} {:>6} | {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} | {:>8} {:>8}",
         "N",
         "objects",
         "changed",
         "load s",
+        "connect",
         "floor",
         "1 conn",
         "2 conns",
@@ -352,11 +388,12 @@ fn report(rows: &[Row], migra: bool) {
         let floor = num(&r.plan, "floor_ms");
         let total = num(&r.plan, "total_ms");
         println!(
-            "{:>6} {:>7} {:>7} {:>6.1} | {:>7.0} {:>7.0} {:>7.0} {:>7.0} {:>7.0} {:>6.2}x | {:>6.0}µs {:>8.0}",
+            "{:>6} {:>7} {:>7} {:>6.1} | {:>7.0} {:>7.0} {:>7.0} {:>7.0} {:>7.0} {:>7.0} {:>6.2}x | {:>6.0}µs {:>8.0}",
             r.n,
             r.objects,
             r.changed,
             r.load_s,
+            num(&r.plan, "connect_ms"),
             floor,
             num(&r.plan, "single_ms"),
             num(&r.plan, "introspect_ms"),
@@ -420,9 +457,10 @@ fn report(rows: &[Row], migra: bool) {
     }
     println!();
     for line in [
+        "connect   opening the two connections side by side, as seadiff does (outside every other column: the floor too starts connected)",
         "floor     the catalog queries alone, back to back in one message on one connection (received, not decoded)",
         "1 conn    introspect(): the same queries on one connection, decoded and assembled into the model",
-        "2 conns   introspect_parallel(): split over two connections sharing one snapshot, the second one's connect included",
+        "2 conns   introspect_with(): split over the two connections, sharing one snapshot",
         "plan      probe_and_plan() against the desired catalog in memory: data probe, diff, rollback plan, lint",
         "i+p       2 conns then plan, timed together; i+p/flr is the target ratio",
         "diff/tbl  make_plan() alone (no I/O), per table: flat when planning is linear in N",
@@ -544,20 +582,41 @@ async fn child(args: &[String]) -> Value {
         "db2db" => child_db2db(arg(1), arg(2), reps(3)).await,
         // For profiling by hand: `--child plan LIVE_URL DESIRED_URL 1` under a profiler (with
         // SEADIFF_BENCH_KEEP=1 the databases stay); `--child script` prints the catalog
-        // queries (for EXPLAIN); `--child snapshot URL PATH` writes a snapshot.
+        // queries (for EXPLAIN); `--child snapshot URL PATH` writes a snapshot; `--child
+        // sizes URL` says what a catalog is made of.
         "snapshot" => {
             write_snapshot(arg(1), Path::new(arg(2))).await;
             Value::Null
         }
         "script" => Value::String(postgres::introspect::catalog_script(&scope(), 150000)),
+        "sizes" => child_sizes(arg(1)).await,
+        "connect" => {
+            let mut out = Vec::new();
+            for _ in 0..5 {
+                let t = Instant::now();
+                let c = postgres::connect(arg(1), CONNECT).await.expect("connect");
+                out.push(ms(t.elapsed()));
+                drop(c);
+            }
+            json!(out)
+        }
         other => panic!("unknown child mode {other}"),
     }
 }
 
+/// Two connections to `url`, opened side by side (as `seadiff` opens them).
+async fn connect_pair(url: &str) -> (PgConnection, PgConnection) {
+    let (a, b) = tokio::join!(
+        postgres::connect(url, CONNECT),
+        postgres::connect(url, CONNECT)
+    );
+    (a.expect("connect"), b.expect("connect a second time"))
+}
+
 /// Opens `url` and reads it over two connections.
 async fn read_parallel(url: &str) -> (PgConnection, postgres::Introspection) {
-    let mut conn = postgres::connect(url, CONNECT).await.expect("connect");
-    let read = introspect_parallel(&mut conn, url, CONNECT, &scope())
+    let (mut conn, second) = connect_pair(url).await;
+    let read = introspect_with(&mut conn, Some(second), &scope())
         .await
         .expect("introspect");
     (conn, read)
@@ -573,7 +632,8 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
         conn.server_version_num().unwrap_or(150000)
     };
     let floor_script = postgres::introspect::catalog_script(&scope, version);
-    let (mut floor, mut single, mut intro, mut plan, mut total, mut pure) = (
+    let (mut floor, mut single, mut intro, mut plan, mut total, mut pure, mut connect) = (
+        Vec::new(),
         Vec::new(),
         Vec::new(),
         Vec::new(),
@@ -603,9 +663,11 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
             drop(live);
         }
         {
-            let mut conn = postgres::connect(live_url, CONNECT).await.expect("connect");
             let t = Instant::now();
-            let live = introspect_parallel(&mut conn, live_url, CONNECT, &scope)
+            let (mut conn, second) = connect_pair(live_url).await;
+            connect.push(ms(t.elapsed()));
+            let t = Instant::now();
+            let live = introspect_with(&mut conn, Some(second), &scope)
                 .await
                 .expect("introspect");
             let ti = t.elapsed();
@@ -631,11 +693,9 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
     // Round trips, counted on the wire in a separate, untimed pass.
     let proxy = CountingProxy::start(upstream(live_url)).await;
     let proxied = via_proxy(live_url, proxy.addr);
-    let mut conn = postgres::connect(&proxied, CONNECT)
-        .await
-        .expect("connect through the proxy");
+    let (mut conn, second) = connect_pair(&proxied).await;
     let before = proxy.round_trips();
-    let live = introspect_parallel(&mut conn, &proxied, CONNECT, &scope)
+    let live = introspect_with(&mut conn, Some(second), &scope)
         .await
         .expect("introspect");
     let after_introspect = proxy.round_trips();
@@ -651,6 +711,7 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
     );
     json!({
         "floor_ms": median(floor),
+        "connect_ms": median(connect),
         "single_ms": median(single),
         "introspect_ms": median(intro),
         "plan_ms": median(plan),
@@ -714,16 +775,26 @@ async fn breakdown(live_url: &str, desired: &Catalog, opts: &DiffOptions) -> Val
 
 /// Peak RSS of exactly what `seadiff plan` holds: the desired catalog, the live one, the plan.
 async fn child_rss(live_url: &str, desired_url: &str) -> Value {
+    let base_mib = rss_mib();
     let desired = read_parallel(desired_url).await.1.catalog;
     let desired_mib = peak_rss_mib();
+    let desired_held_mib = rss_mib();
     let (mut conn, live) = read_parallel(live_url).await;
     let live_mib = peak_rss_mib();
+    let live_held_mib = rss_mib();
     let p = postgres::probe_and_plan(&mut conn, &live.catalog, &desired, diff_options(), &[])
         .await
         .expect("plan");
     let plan_mib = peak_rss_mib();
     assert!(!p.is_empty());
-    json!({ "desired_mib": desired_mib, "live_mib": live_mib, "plan_mib": plan_mib })
+    json!({
+        "base_mib": base_mib,
+        "desired_mib": desired_mib,
+        "desired_held_mib": desired_held_mib,
+        "live_mib": live_mib,
+        "live_held_mib": live_held_mib,
+        "plan_mib": plan_mib,
+    })
 }
 
 /// Loading the desired state from a snapshot file (`seadiff diff --to snapshot.json`).
@@ -756,4 +827,59 @@ async fn child_db2db(live_url: &str, desired_url: &str, reps: usize) -> Value {
         assert!(!p.is_empty());
     }
     json!({ "total_ms": median(total), "peak_rss_mib": peak_rss_mib() })
+}
+
+/// What a catalog is made of: the JSON size of each part and the count of its entries (for
+/// finding what to shrink: `--child sizes URL`).
+async fn child_sizes(url: &str) -> Value {
+    let c = read_parallel(url).await.1.catalog;
+    let size = |v: &dyn erased::Json| v.json_len();
+    let tables = c.tables.values();
+    let columns: usize = tables.clone().map(|t| t.columns.len()).sum();
+    let mut parts = serde_json::Map::new();
+    parts.insert(
+        "columns".into(),
+        json!(tables.clone().map(|t| size(&t.columns)).sum::<usize>()),
+    );
+    parts.insert(
+        "indexes".into(),
+        json!(tables.clone().map(|t| size(&t.indexes)).sum::<usize>()),
+    );
+    parts.insert(
+        "foreign_keys".into(),
+        json!(tables.clone().map(|t| size(&t.foreign_keys)).sum::<usize>()),
+    );
+    parts.insert(
+        "checks".into(),
+        json!(tables.clone().map(|t| size(&t.checks)).sum::<usize>()),
+    );
+    let edges: usize = c.depends.values().map(Vec::len).sum();
+    json!({
+        "tables": c.tables.len(),
+        "columns": columns,
+        "size_of": {
+            "Column": std::mem::size_of::<differ::model::pg::Column>(),
+            "ColType": std::mem::size_of::<differ::model::pg::ColType>(),
+            "Table": std::mem::size_of::<differ::model::pg::Table>(),
+            "Index": std::mem::size_of::<differ::model::pg::Index>(),
+            "ForeignKey": std::mem::size_of::<differ::model::pg::ForeignKey>(),
+            "Check": std::mem::size_of::<differ::model::pg::Check>(),
+            "ObjRef": std::mem::size_of::<differ::model::pg::ObjRef>(),
+        },
+        "depends_keys": c.depends.len(),
+        "depends_edges": edges,
+        "json_bytes": parts,
+        "peak_rss_mib": peak_rss_mib(),
+    })
+}
+
+mod erased {
+    pub(crate) trait Json {
+        fn json_len(&self) -> usize;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json_len(&self) -> usize {
+            serde_json::to_vec(self).map_or(0, |v| v.len())
+        }
+    }
 }
