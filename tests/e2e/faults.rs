@@ -249,13 +249,16 @@ async fn drop_db(name: &str) {
     .await;
 }
 
-/// seadiff's backends in database `db`: (pid, query, holds a transaction id).
-async fn backends(admin: &mut PgConnection, db: &str) -> Vec<(i32, String, bool)> {
+/// seadiff's backends in database `db`: (pid, query, holds a transaction id); with `busy`,
+/// only those not idle (an idle backend's `query` is the last one it ran, the `COMMIT`
+/// ending the catalog read, say, not one running).
+async fn backends(admin: &mut PgConnection, db: &str, busy: bool) -> Vec<(i32, String, bool)> {
     sqlx::query(
         "SELECT pid, coalesce(query, ''), backend_xid IS NOT NULL FROM pg_stat_activity \
-         WHERE datname = $1 AND application_name = 'seadiff'",
+         WHERE datname = $1 AND application_name = 'seadiff' AND (NOT $2 OR state <> 'idle')",
     )
     .bind(db)
+    .bind(busy)
     .fetch_all(admin)
     .await
     .expect("pg_stat_activity")
@@ -268,8 +271,8 @@ async fn backends(admin: &mut PgConnection, db: &str) -> Vec<(i32, String, bool)
 /// id, or runs one of the apply's own statements.
 fn applying(query: &str, xid: bool) -> bool {
     let q = query.trim_start();
+    // An apply's COMMIT holds a transaction id; a bare COMMIT without one ends a read.
     xid || q == "BEGIN"
-        || q == "COMMIT"
         || ["SET ", "CREATE ", "ALTER ", "DROP "]
             .iter()
             .any(|p| q.starts_with(p))
@@ -280,7 +283,7 @@ fn applying(query: &str, xid: bool) -> bool {
 async fn apply_started(admin: &mut PgConnection, db: &str, run: &mut Running) -> Option<i32> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Some((pid, _, _)) = backends(admin, db)
+        if let Some((pid, _, _)) = backends(admin, db, true)
             .await
             .into_iter()
             .find(|(_, q, x)| applying(q, *x))
@@ -302,7 +305,7 @@ async fn apply_started(admin: &mut PgConnection, db: &str, run: &mut Running) ->
 /// statement in flight before it notices).
 async fn backends_gone(admin: &mut PgConnection, db: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !backends(admin, db).await.is_empty() {
+    while !backends(admin, db, false).await.is_empty() {
         assert!(
             Instant::now() < deadline,
             "seadiff's backend in {db} outlived its process by a minute"

@@ -119,6 +119,13 @@ async fn one_and_two_connections_read_the_same_catalog() {
         .expect("two");
     assert_eq!(a.catalog, b.catalog);
     assert_eq!(a.catalog.tables.len(), 32);
+    // With the second connection handed over already open, as seadiff opens it.
+    let third = postgres::connect(&db.url, timeout).await.expect("connect");
+    let d = differ::postgres::introspect::introspect_with(&mut two, Some(third), &scope)
+        .await
+        .expect("two, the second already open");
+    assert_eq!(d.catalog, a.catalog);
+    assert_eq!(d.round_trips, 3);
     let unreachable = "postgres://nobody@127.0.0.1:1/none";
     let c = introspect_parallel(&mut two, unreachable, timeout, &scope)
         .await

@@ -89,7 +89,8 @@ pub async fn introspect(conn: &mut PgConnection, scope: &Scope) -> Result<Intros
 /// `conn` and a second connection to `url` (opened while the first half starts, closed at the
 /// end) that reads the same snapshot. Three round trips: the first half with the snapshot's
 /// export, the second half, and the first connection's `COMMIT`. When the second connection
-/// cannot be opened, or fails, what it did not read is read on `conn` in the same transaction;
+/// cannot be opened, what it would have read is read on `conn` in the same transaction (when
+/// it fails mid-read, the read fails);
 /// when the snapshot cannot be exported, [`introspect`] reads everything on `conn`.
 pub async fn introspect_parallel(
     conn: &mut PgConnection,
@@ -172,10 +173,11 @@ async fn split(
                         (n, r)
                     })
                     .await;
-                // A failure of the second connection is recovered below.
-                let _ = r2;
+                // A second connection that fails mid-read fails the read, as the first would:
+                // the network to the server is in doubt, and nothing may be planned (let alone
+                // written) from a read that broke. What it did not get to is read below.
                 delivered = n;
-                r1
+                r1.and(r2)
             }
             (Some(_), Err(_)) => consume(rows1, &first, &sink).await,
         }
