@@ -165,8 +165,9 @@ async fn the_sql_dump_recreates_the_schema() {
 
 /// The data probe tells empty tables from tables with rows in one statement, however the
 /// emptiness shows: no page at all, pages whose rows were all deleted, rows only in the
-/// partitions of a partitioned table (which has no pages of its own), a name that needs
-/// quoting; a table that is gone stays unknown (counted as holding rows).
+/// partitions of a partitioned table or the children of an inheritance parent (which have no
+/// pages of their own), a name that needs quoting; a table that is gone stays unknown (counted
+/// as holding rows).
 #[tokio::test]
 async fn the_probe_tells_empty_tables_from_tables_with_rows() {
     use differ::model::pg::QName;
@@ -181,7 +182,9 @@ async fn the_probe_tells_empty_tables_from_tables_with_rows() {
          CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
          INSERT INTO parted VALUES (1);
          CREATE TABLE parted_empty (x int) PARTITION BY RANGE (x);
-         CREATE TABLE "we""ird; name" (x int); INSERT INTO "we""ird; name" VALUES (1);"#,
+         CREATE TABLE "we""ird; name" (x int); INSERT INTO "we""ird; name" VALUES (1);
+         CREATE TABLE inherited (x int); CREATE TABLE heir () INHERITS (inherited);
+         INSERT INTO heir VALUES (1);"#,
     )
     .await;
     let q = |name: &str| QName::new("public", name);
@@ -192,6 +195,7 @@ async fn the_probe_tells_empty_tables_from_tables_with_rows() {
         "parted",
         "parted_empty",
         "we\"ird; name",
+        "inherited",
         "gone",
     ];
     let touched = Touched {
@@ -217,9 +221,55 @@ async fn the_probe_tells_empty_tables_from_tables_with_rows() {
             ("parted", Some(true)),
             ("parted_empty", Some(false)),
             ("we\"ird; name", Some(true)),
+            ("inherited", Some(true)),
             ("gone", None),
         ]
     );
     assert!(stats.has_rows(&q("gone")), "unknown counts as holding rows");
     assert!(!stats.has_rows(&q("emptied")));
+}
+
+/// A second connection that went away before the read (an idle timeout while `apply` waited
+/// for its lock, say) only means reading on one; a role allowed one connection still gets it.
+#[tokio::test]
+async fn an_unusable_second_connection_means_reading_on_one() {
+    let db = with_tables("introspection::second", 12).await;
+    let scope = Scope::everything();
+    let timeout = Duration::from_secs(10);
+    let mut one = postgres::connect(&db.url, timeout).await.expect("connect");
+    let expected = postgres::introspect(&mut one, &scope).await.expect("one");
+
+    let (mut conn, second) = postgres::connect_pair(&db.url, timeout)
+        .await
+        .expect("two connections");
+    let mut second = second.expect("the server gives a second connection");
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut second)
+        .await
+        .expect("pid");
+    db.exec(&format!("SELECT pg_terminate_backend({pid})"))
+        .await;
+    let read = differ::postgres::introspect::introspect_with(&mut conn, Some(second), &scope)
+        .await
+        .expect("read on the first connection");
+    assert_eq!(read.catalog, expected.catalog);
+
+    // One connection allowed: the pair gives one, and it reads.
+    let role = format!("{}_one", db.name);
+    db.exec(&format!(
+        "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN CONNECTION LIMIT 1"
+    ))
+    .await;
+    let url = db.url.replacen("postgres@", &format!("{role}@"), 1);
+    assert_ne!(url, db.url, "the test URL names its user");
+    let (mut conn, second) = postgres::connect_pair(&url, timeout)
+        .await
+        .expect("one connection within the limit");
+    assert!(second.is_none(), "a second connection past the limit");
+    let read = differ::postgres::introspect::introspect_with(&mut conn, second, &scope)
+        .await
+        .expect("read on one");
+    assert_eq!(read.catalog, expected.catalog);
+    drop(conn);
+    db.exec(&format!("DROP ROLE IF EXISTS {role}")).await;
 }

@@ -187,13 +187,9 @@ async fn load(
             let endpoint = RedactedUrl::new(url);
             // A second connection beside the first, for the catalog read to split its queries
             // over (see `Live::connect`).
-            let (conn, second) = futures_util::future::join(
-                postgres::connect(url, timeout),
-                postgres::connect(url, timeout),
-            )
-            .await;
-            let mut conn =
-                conn.map_err(|e| Failure::caused(format!("cannot read {endpoint}"), &e))?;
+            let (mut conn, second) = postgres::connect_pair(url, timeout)
+                .await
+                .map_err(|e| Failure::caused(format!("cannot read {endpoint}"), &e))?;
             if lock {
                 take_lock(
                     &mut conn,
@@ -206,7 +202,7 @@ async fn load(
             let live = postgres::bounded(
                 super::read_timeout(cli),
                 "read the catalog",
-                postgres::introspect::introspect_with(&mut conn, second.ok(), scope),
+                postgres::introspect::introspect_with(&mut conn, second, scope),
             )
             .await
             .map_err(|e| {

@@ -109,13 +109,12 @@ impl Live {
         printer.detail(&format!("connecting to {endpoint}"));
         let timeout = Duration::from_secs(cli.global.connect_timeout);
         // Both at once: a connection costs as much as reading a few hundred tables (with TLS,
-        // sqlx 0.9.0 waits on Nagle's algorithm while connecting). A second connection that
-        // fails only means reading on one.
-        let (conn, second) = futures_util::future::join(
-            postgres::connect(&target.url, timeout),
-            postgres::connect(&target.url, timeout),
-        )
-        .await;
+        // sqlx 0.9.0 waits on Nagle's algorithm while connecting). Without a second one, the
+        // read is on one.
+        let (conn, second) = match postgres::connect_pair(&target.url, timeout).await {
+            Ok((conn, second)) => (Ok(conn), second),
+            Err(e) => (Err(e), None),
+        };
         let conn = conn.map_err(|e| {
                 let hint = match e {
                     postgres::PgError::InvalidUrl { .. } => "a Postgres URL looks like postgres://user:password@host:5432/database",
@@ -137,7 +136,7 @@ impl Live {
             target,
             endpoint,
             conn,
-            second: second.ok(),
+            second,
             read_timeout: read_timeout(cli),
         })
     }

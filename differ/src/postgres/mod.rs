@@ -118,6 +118,38 @@ pub async fn connect(url: &str, timeout: Duration) -> Result<PgConnection, PgErr
     }
 }
 
+/// Two connections to `url`, opened side by side (connecting costs as much as reading a few
+/// hundred tables): the first, and a second for the catalog read to split its queries over
+/// when the server gives one. Whichever comes up serves as the first. When neither does and
+/// the server refused them (a connection limit of 1 can refuse two logins made at once), one
+/// connection is tried alone before giving up with the first error.
+pub async fn connect_pair(
+    url: &str,
+    timeout: Duration,
+) -> Result<(PgConnection, Option<PgConnection>), PgError> {
+    let (a, b) = futures_util::future::join(connect(url, timeout), connect(url, timeout)).await;
+    match (a, b) {
+        (Ok(a), b) => Ok((a, b.ok())),
+        (Err(_), Ok(b)) => Ok((b, None)),
+        (Err(e), Err(_)) => {
+            let refused = matches!(
+                &e,
+                PgError::Connect {
+                    source: sqlx::Error::Database(_),
+                    ..
+                }
+            );
+            if !refused {
+                return Err(e);
+            }
+            connect(url, timeout)
+                .await
+                .map(|c| (c, None))
+                .map_err(|_| e)
+        }
+    }
+}
+
 /// sqlx's URL errors may quote the URL; keep only the kind of problem.
 fn url_error_reason(e: &sqlx::Error) -> String {
     match e {

@@ -138,8 +138,9 @@ pub async fn probe(
 }
 
 /// An exact count within `timeout`, else the planner's row estimate for the table.
-/// One statement saying, for each table, whether it holds a row. A plain table whose main
-/// fork has no page holds none (no scan, no query to plan); the others are asked
+/// One statement saying, for each table, whether it holds a row. A heap table without
+/// children (inheritance or partitions hold rows of their parent) whose main fork has no page
+/// holds none (no scan, no query to plan); the others are asked
 /// `EXISTS (SELECT 1 FROM t)` one by one through `query_to_xml`, so the statement stays small
 /// and quick to plan however many tables there are (a `UNION ALL` of thousands of
 /// subqueries took the server a second and a half to plan and lock at 2,000 tables).
@@ -154,11 +155,13 @@ fn emptiness_script(tables: &[&QName], timeout: Duration) -> String {
         "BEGIN READ ONLY; SET LOCAL lock_timeout = {limit}; SET LOCAL statement_timeout = {limit}; \
          SELECT t.i, CASE \
            WHEN c.oid IS NULL THEN NULL \
-           WHEN c.relkind IN ('r', 'm') AND pg_relation_size(c.oid) = 0 THEN false \
+           WHEN c.relkind IN ('r', 'm') AND NOT c.relhassubclass AND a.amname = 'heap' \
+             AND pg_relation_size(c.oid) = 0 THEN false \
            ELSE (xpath('/row/e/text()', query_to_xml(format('SELECT EXISTS (SELECT 1 FROM %s) AS e', t.name), false, true, '')))[1]::text = 'true' \
          END \
          FROM unnest(ARRAY[{names}]::text[]) WITH ORDINALITY AS t(name, i) \
-         LEFT JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(t.name); \
+         LEFT JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(t.name) \
+         LEFT JOIN pg_catalog.pg_am a ON a.oid = c.relam; \
          COMMIT"
     )
 }

@@ -89,9 +89,9 @@ pub async fn introspect(conn: &mut PgConnection, scope: &Scope) -> Result<Intros
 /// `conn` and a second connection to `url` (opened while the first half starts, closed at the
 /// end) that reads the same snapshot. Three round trips: the first half with the snapshot's
 /// export, the second half, and the first connection's `COMMIT`. When the second connection
-/// cannot be opened, what it would have read is read on `conn` in the same transaction (when
-/// it fails mid-read, the read fails);
-/// when the snapshot cannot be exported, [`introspect`] reads everything on `conn`.
+/// cannot be opened or fails before delivering anything, what it would have read is read on
+/// `conn` in the same transaction (when it fails after delivering some, the read fails); when
+/// the snapshot cannot be exported, [`introspect`] reads everything on `conn`.
 pub async fn introspect_parallel(
     conn: &mut PgConnection,
     url: &str,
@@ -173,11 +173,13 @@ async fn split(
                         (n, r)
                     })
                     .await;
-                // A second connection that fails mid-read fails the read, as the first would:
-                // the network to the server is in doubt, and nothing may be planned (let alone
-                // written) from a read that broke. What it did not get to is read below.
+                // A second connection that fails before delivering anything (closed while it
+                // waited, unable to import the snapshot) is only unusable: what it would have
+                // read is read below, on `conn`, in the same snapshot. One that breaks after
+                // delivering fails the read, as the first would: the network is in doubt, and
+                // nothing may be planned from a read that broke.
                 delivered = n;
-                r1.and(r2)
+                if n == 0 { r1 } else { r1.and(r2) }
             }
             (Some(_), Err(_)) => consume(rows1, &first, &sink).await,
         }
