@@ -249,6 +249,21 @@ async fn an_unusable_second_connection_means_reading_on_one() {
         .expect("pid");
     db.exec(&format!("SELECT pg_terminate_backend({pid})"))
         .await;
+    // Gone for sure before the read, so the read meets a dead connection.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while db
+        .column(&format!(
+            "SELECT count(*)::text FROM pg_stat_activity WHERE pid = {pid}"
+        ))
+        .await
+        != ["0"]
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "backend {pid} lives on"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let read = differ::postgres::introspect::introspect_with(&mut conn, Some(second), &scope)
         .await
         .expect("read on the first connection");

@@ -129,22 +129,27 @@ impl Drop for TestDb {
             eprintln!("kept database {} for inspection ({})", self.name, self.url);
             return;
         }
-        let name = self.name.clone();
-        // Drop runs inside a test's runtime; use a thread with its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(async {
-                let mut admin = PgConnection::connect(&admin_url()).await.ok()?;
-                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut admin)
-                    .await
-                    .ok()
-            })
-        })
-        .join();
+        drop_database(&self.name);
     }
+}
+
+/// Drops database `name` (forcing its sessions out), best effort, from any context: a thread
+/// with a runtime of its own, since `Drop` runs inside a test's runtime.
+pub fn drop_database(name: &str) {
+    let name = name.to_owned();
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async {
+            let mut admin = PgConnection::connect(&admin_url()).await.ok()?;
+            let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut admin)
+                .await
+                .ok()
+        })
+    })
+    .join();
 }

@@ -111,11 +111,9 @@ impl Live {
         // Both at once: a connection costs as much as reading a few hundred tables (with TLS,
         // sqlx 0.9.0 waits on Nagle's algorithm while connecting). Without a second one, the
         // read is on one.
-        let (conn, second) = match postgres::connect_pair(&target.url, timeout).await {
-            Ok((conn, second)) => (Ok(conn), second),
-            Err(e) => (Err(e), None),
-        };
-        let conn = conn.map_err(|e| {
+        let (conn, second) = postgres::connect_pair(&target.url, timeout)
+            .await
+            .map_err(|e| {
                 let hint = match e {
                     postgres::PgError::InvalidUrl { .. } => "a Postgres URL looks like postgres://user:password@host:5432/database",
                     _ => "is the server running, and is the URL (DATABASE_URL, --database-url or postgres.url) right?",

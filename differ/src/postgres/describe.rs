@@ -37,16 +37,16 @@ fn any_under(wanted: &BTreeSet<String>, prefix: &str) -> bool {
 }
 
 impl Definitions {
-    /// The definitions of the objects of `c` named in `wanted` (all of them with `None`). A
-    /// plan alters a few objects of a large catalog: only their relations are printed.
-    pub fn of_named(c: &Catalog, wanted: Option<&BTreeSet<String>>) -> Definitions {
+    /// The definitions of the objects of `c` named in `wanted`. A plan alters a few objects
+    /// of a large catalog: only their relations are printed.
+    pub fn of_named(c: &Catalog, wanted: &BTreeSet<String>) -> Definitions {
         let mut d = Definitions::default();
-        let under = |prefix: &str| wanted.is_none_or(|w| any_under(w, prefix));
+        let under = |prefix: &str| any_under(wanted, prefix);
         // The text is worked out only for a wanted name.
         macro_rules! put {
             ($kind:expr, $name:expr, $text:expr) => {{
                 let name: String = $name;
-                if wanted.is_none_or(|w| w.contains(&name)) {
+                if wanted.contains(&name) {
                     d.by_object.insert(($kind.to_owned(), name), $text);
                 }
             }};
@@ -277,8 +277,8 @@ pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
         .map(|c| plan.steps[c.steps[0]].object.name.clone())
         .collect();
     let (before, after) = (
-        Definitions::of_named(current, Some(&wanted)),
-        Definitions::of_named(desired, Some(&wanted)),
+        Definitions::of_named(current, &wanted),
+        Definitions::of_named(desired, &wanted),
     );
     for c in changes {
         let first = &plan.steps[c.steps[0]];

@@ -39,7 +39,7 @@ use differ::model::pg::Catalog;
 use differ::plan::Plan;
 use differ::postgres::introspect::introspect_with;
 use differ::postgres::{self, DiffOptions, Online, Scope};
-use seadiff_tests::{CountingProxy, admin_url, url_for};
+use seadiff_tests::{CountingProxy, admin_url, drop_database, url_for};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
@@ -180,22 +180,7 @@ impl Drop for BenchDb {
             eprintln!("kept database {} (SEADIFF_BENCH_KEEP)", self.name);
             return;
         }
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(async {
-                let mut admin = PgConnection::connect(&admin_url()).await.ok()?;
-                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut admin)
-                    .await
-                    .ok()
-            })
-        })
-        .join();
+        drop_database(&self.name);
     }
 }
 
@@ -604,13 +589,10 @@ async fn child(args: &[String]) -> Value {
     }
 }
 
-/// Two connections to `url`, opened side by side (as `seadiff` opens them).
+/// Two connections to `url`, opened side by side as `seadiff` opens them.
 async fn connect_pair(url: &str) -> (PgConnection, PgConnection) {
-    let (a, b) = tokio::join!(
-        postgres::connect(url, CONNECT),
-        postgres::connect(url, CONNECT)
-    );
-    (a.expect("connect"), b.expect("connect a second time"))
+    let (conn, second) = postgres::connect_pair(url, CONNECT).await.expect("connect");
+    (conn, second.expect("a second connection"))
 }
 
 /// Opens `url` and reads it over two connections.
@@ -833,7 +815,6 @@ async fn child_db2db(live_url: &str, desired_url: &str, reps: usize) -> Value {
 /// finding what to shrink: `--child sizes URL`).
 async fn child_sizes(url: &str) -> Value {
     let c = read_parallel(url).await.1.catalog;
-    let size = |v: &dyn erased::Json| v.json_len();
     let tables = c.tables.values();
     let columns: usize = tables.clone().map(|t| t.columns.len()).sum();
     let mut parts = serde_json::Map::new();
@@ -873,13 +854,7 @@ async fn child_sizes(url: &str) -> Value {
     })
 }
 
-mod erased {
-    pub(crate) trait Json {
-        fn json_len(&self) -> usize;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json_len(&self) -> usize {
-            serde_json::to_vec(self).map_or(0, |v| v.len())
-        }
-    }
+/// The size of `v`'s JSON: a stand-in for its share of memory.
+fn size<T: serde::Serialize>(v: &T) -> usize {
+    serde_json::to_vec(v).map_or(0, |v| v.len())
 }
