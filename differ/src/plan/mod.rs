@@ -10,6 +10,9 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+mod digest;
+pub use digest::fingerprint_of;
+
 /// A data store seadiff manages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Store {
@@ -333,14 +336,19 @@ pub struct Fingerprinter(Sha256);
 
 impl Fingerprinter {
     pub fn finish(self) -> String {
-        let digest = self.0.finalize();
-        let mut out = String::with_capacity(7 + 64);
-        out.push_str("sha256:");
-        for b in digest {
-            out.push_str(&format!("{b:02x}"));
-        }
-        out
+        hex_digest(self.0)
     }
+}
+
+/// `sha256:<hex>` of what `hasher` was fed.
+fn hex_digest(hasher: Sha256) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in hasher.finalize() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 impl std::io::Write for Fingerprinter {
