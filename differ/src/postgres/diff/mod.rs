@@ -84,7 +84,22 @@ pub enum Online {
 /// The tables a plan from `current` to `desired` touches, and what it drops: what `probe`
 /// should look at before the real plan is made.
 pub fn touched(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Touched {
-    let p = planner(current, desired, opts);
+    touched_analysed(current, desired, opts).0
+}
+
+/// [`touched`], and the planner's analysis of the two catalogs for [`diff_analysed`] to reuse.
+pub fn touched_analysed<'a>(
+    current: &'a Catalog,
+    desired: &'a Catalog,
+    opts: &'a DiffOptions,
+) -> (Touched, Analysis<'a>) {
+    let p = planner(current, desired, opts, None);
+    let t = touched_by(&p);
+    (t, p.into_analysis())
+}
+
+fn touched_by(p: &Planner<'_>) -> Touched {
+    let current = p.cur;
     let mut t = Touched::default();
     let touches = |o: &ObjRef| match o.kind {
         ObjKind::Table
@@ -202,12 +217,44 @@ pub fn diff_with_warnings(
     desired: &Catalog,
     opts: &DiffOptions,
 ) -> (Vec<Step>, Vec<String>) {
-    let p = planner(current, desired, opts);
+    diff_analysed(current, desired, opts, None)
+}
+
+/// [`diff_with_warnings`] reusing the analysis [`touched_analysed`] made of the same catalogs
+/// (an analysis of other catalogs is not used).
+pub fn diff_analysed<'a>(
+    current: &'a Catalog,
+    desired: &'a Catalog,
+    opts: &'a DiffOptions,
+    analysis: Option<Analysis<'a>>,
+) -> (Vec<Step>, Vec<String>) {
+    let p = planner(current, desired, opts, analysis);
     order::order(p.entries, current, desired)
 }
 
+/// What the planner works out before it emits any step: the same whatever the data holds
+/// (it depends on the catalogs, the coverage and the search path, never on the probe's
+/// stats), so the diff made after the probe reuses what [`touched_analysed`] found.
+#[derive(Debug)]
+pub struct Analysis<'a> {
+    cur: &'a Catalog,
+    des: &'a Catalog,
+    coverage: Coverage,
+    search_path: Vec<String>,
+    renamed_tables: BTreeMap<QName, QName>,
+    rebuild: BTreeSet<ObjRef>,
+    carried: BTreeSet<ObjRef>,
+    rebuilt_tables: BTreeSet<QName>,
+    unchanged: HashSet<&'a QName, FastHash>,
+}
+
 /// Runs the planner: every step, unordered.
-fn planner<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &'a DiffOptions) -> Planner<'a> {
+fn planner<'a>(
+    current: &'a Catalog,
+    desired: &'a Catalog,
+    opts: &'a DiffOptions,
+    analysis: Option<Analysis<'a>>,
+) -> Planner<'a> {
     let mut p = Planner {
         opts,
         cur: current,
@@ -220,10 +267,34 @@ fn planner<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &'a DiffOptions
         rebuilt_tables: BTreeSet::new(),
         carried: BTreeSet::new(),
         renamed_tables: BTreeMap::new(),
+        unchanged: HashSet::default(),
     };
-    p.renamed_tables = p.table_renames();
-    (p.rebuild, p.carried) = p.rebuilds();
-    p.rebuilt_tables = p.rebuilt_tables();
+    let reusable = analysis.filter(|a| {
+        std::ptr::eq(a.cur, current)
+            && std::ptr::eq(a.des, desired)
+            && a.coverage == p.coverage()
+            && a.search_path == opts.search_path
+    });
+    match reusable {
+        Some(a) => {
+            p.renamed_tables = a.renamed_tables;
+            p.rebuild = a.rebuild;
+            p.carried = a.carried;
+            p.rebuilt_tables = a.rebuilt_tables;
+            p.unchanged = a.unchanged;
+        }
+        None => {
+            p.unchanged = current
+                .tables
+                .iter()
+                .filter(|(q, t)| desired.tables.get(*q) == Some(*t))
+                .map(|(q, _)| q)
+                .collect();
+            p.renamed_tables = p.table_renames();
+            (p.rebuild, p.carried) = p.rebuilds();
+            p.rebuilt_tables = p.rebuilt_tables();
+        }
+    }
     p.schemas();
     p.extensions();
     p.enums();
@@ -244,10 +315,29 @@ fn planner<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &'a DiffOptions
     p
 }
 
-impl Planner<'_> {
+impl<'a> Planner<'a> {
     /// What the desired side declares: [`DiffOptions::coverage`], or its catalog's.
     fn coverage(&self) -> Coverage {
         self.opts.coverage.unwrap_or(self.des.coverage)
+    }
+
+    fn into_analysis(self) -> Analysis<'a> {
+        Analysis {
+            cur: self.cur,
+            des: self.des,
+            coverage: self.coverage(),
+            search_path: self.opts.search_path.clone(),
+            renamed_tables: self.renamed_tables,
+            rebuild: self.rebuild,
+            carried: self.carried,
+            rebuilt_tables: self.rebuilt_tables,
+            unchanged: self.unchanged,
+        }
+    }
+
+    /// Whether the table `q` is the same on both sides, under the same name.
+    fn unchanged(&self, q: &QName) -> bool {
+        self.unchanged.contains(q)
     }
 }
 
@@ -267,6 +357,8 @@ struct Planner<'a> {
     carried: BTreeSet<ObjRef>,
     /// Current table → its desired name, for declared renames.
     renamed_tables: BTreeMap<QName, QName>,
+    /// Tables equal on both sides under the same name (most of a large catalog).
+    unchanged: HashSet<&'a QName, FastHash>,
 }
 
 /// An [`ObjRef`], borrowed: for lookups in large sets without copying names.
@@ -582,17 +674,40 @@ impl Planner<'_> {
     /// Indexes and constraints of the same table are exempt: Postgres drops or rebuilds those
     /// along with the column.
     fn unmanaged_dependents(&mut self) {
-        let mut reverse: BTreeMap<ObjRef, Vec<&ObjRef>> = BTreeMap::new();
+        // What a step removes, and the columns it retypes: only their dependents matter.
+        fn affected(e: &Entry) -> impl Iterator<Item = &ObjRef> {
+            let retyped = e.step.kind == "alter-column-type";
+            e.removes.iter().chain(
+                e.provides
+                    .iter()
+                    .filter(move |o| retyped && o.kind == ObjKind::Column),
+            )
+        }
+        let targets: HashSet<&ObjRef, FastHash> = self.entries.iter().flat_map(affected).collect();
+        if targets.is_empty() {
+            return;
+        }
+        // Dependents of a table include dependents of its columns.
+        let table_targets: HashMap<(&str, &str), &ObjRef, FastHash> = targets
+            .iter()
+            .filter(|o| o.kind == ObjKind::Table)
+            .map(|o| ((o.schema.as_str(), o.name.as_str()), *o))
+            .collect();
+        let mut reverse: HashMap<&ObjRef, Vec<&ObjRef>, FastHash> = HashMap::default();
         for (obj, deps) in &self.cur.depends {
             for d in deps {
-                reverse.entry(d.clone()).or_default().push(obj);
-                if d.kind == ObjKind::Column {
-                    reverse
-                        .entry(ObjRef::new(ObjKind::Table, &d.qname()))
-                        .or_default()
-                        .push(obj);
+                if let Some(t) = targets.get(d) {
+                    reverse.entry(*t).or_default().push(obj);
+                }
+                if d.kind == ObjKind::Column
+                    && let Some(t) = table_targets.get(&(d.schema.as_str(), d.name.as_str()))
+                {
+                    reverse.entry(*t).or_default().push(obj);
                 }
             }
+        }
+        if reverse.is_empty() {
+            return;
         }
         let removed: BTreeSet<&ObjRef> = self.entries.iter().flat_map(|e| &e.removes).collect();
         let dropped_tables: BTreeSet<QName> = removed
@@ -600,7 +715,8 @@ impl Planner<'_> {
             .filter(|o| o.kind == ObjKind::Table)
             .map(|o| o.qname())
             .collect();
-        let mut index_owner: BTreeMap<QName, QName> = BTreeMap::new();
+        // Indexes are named within their schema: the table that holds one.
+        let mut index_owner: HashMap<(&str, &str), &QName, FastHash> = HashMap::default();
         for (q, t) in &self.cur.tables {
             let names = t
                 .indexes
@@ -609,7 +725,7 @@ impl Planner<'_> {
                 .chain(t.excludes.keys())
                 .chain(t.primary_key.as_ref().map(|pk| &pk.name));
             for n in names {
-                index_owner.insert(QName::new(q.schema.clone(), n.clone()), q.clone());
+                index_owner.insert((q.schema.as_str(), n.as_str()), q);
             }
         }
         let owner = |o: &ObjRef| -> Option<QName> {
@@ -619,20 +735,16 @@ impl Planner<'_> {
                 | ObjKind::Trigger
                 | ObjKind::Policy
                 | ObjKind::Table => Some(o.qname()),
-                ObjKind::Index => index_owner.get(&o.qname()).cloned(),
+                ObjKind::Index => index_owner
+                    .get(&(o.schema.as_str(), o.name.as_str()))
+                    .map(|q| (*q).clone()),
                 _ => None,
             }
         };
         let mut found: Vec<(usize, Vec<String>)> = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let retyped = e.step.kind == "alter-column-type";
-            let affected = e.removes.iter().chain(
-                e.provides
-                    .iter()
-                    .filter(|o| retyped && o.kind == ObjKind::Column),
-            );
             let mut names = Vec::new();
-            for o in affected {
+            for o in affected(e) {
                 let base = owner(o);
                 for d in reverse.get(o).into_iter().flatten() {
                     let d_owner = owner(d);
@@ -778,13 +890,19 @@ impl Planner<'_> {
             }
         }
         for (q, t) in &cur.tables {
-            let Some(d) = des.tables.get(self.renamed_tables.get(q).unwrap_or(q)) else {
+            let renamed = self.renamed_tables.get(q);
+            let Some(d) = des.tables.get(renamed.unwrap_or(q)) else {
                 out.insert(ObjRef::new(ObjKind::Table, q));
                 continue;
             };
             // An unchanged table changes nothing, unless it has an invalid index (which is
             // always rebuilt).
-            if t == d && t.indexes.values().all(|i| i.valid) {
+            let same = if renamed.is_some() {
+                t == d
+            } else {
+                self.unchanged(q)
+            };
+            if same && t.indexes.values().all(|i| i.valid) {
                 continue;
             }
             for c in &t.columns {

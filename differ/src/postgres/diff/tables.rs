@@ -85,7 +85,10 @@ impl Planner<'_> {
                     }
                     // Most of a large catalog is unchanged: a table equal on both sides, with
                     // nothing in it to rebuild, has no step (alter_table would find none).
-                    if renamed_from.is_none() && c == d && !self.rebuilt_tables.contains(q) {
+                    if renamed_from.is_none()
+                        && self.unchanged(q)
+                        && !self.rebuilt_tables.contains(q)
+                    {
                         continue;
                     }
                     self.alter_table(q, c, d)

@@ -420,10 +420,9 @@ fn check_with(current: &Catalog, desired: &Catalog, opts: &DiffOptions, expected
     expected.assert_eq(&text);
 }
 
-/// Keys and a changed index on a table that holds rows: built concurrently beside the old
-/// ones, attached without a scan; on an empty table, the plain statements with no hazard.
-#[test]
-fn online_keys_and_index_swaps_follow_the_data() {
+/// A table gaining a primary key, a unique key and a partial index: steps that follow the
+/// data (online on a table that holds rows).
+fn keys_and_index_pair() -> (Catalog, Catalog) {
     let mut a_t = table(&[("id", "integer"), ("email", "text")]);
     a_t.primary_key = None;
     a_t.columns[0].not_null = false;
@@ -452,6 +451,14 @@ fn online_keys_and_index_swaps_follow_the_data() {
     ix.predicate = Some("email IS NOT NULL".into());
     b_t.indexes.insert("t_email".into(), ix);
     let b = catalog(vec![("t", b_t)]);
+    (a, b)
+}
+
+/// Keys and a changed index on a table that holds rows: built concurrently beside the old
+/// ones, attached without a scan; on an empty table, the plain statements with no hazard.
+#[test]
+fn online_keys_and_index_swaps_follow_the_data() {
+    let (a, b) = keys_and_index_pair();
 
     let mut stats = crate::postgres::probe::DataStats {
         probed: true,
@@ -513,4 +520,32 @@ fn online_keys_and_index_swaps_follow_the_data() {
         CREATE INDEX "t_email" ON "public"."t" USING "btree" ("email") WHERE email IS NOT NULL
     "#]],
     );
+}
+
+/// The diff after the probe reuses the analysis `touched` made; the steps are the same as
+/// without it, and an analysis of other catalogs is not used.
+#[test]
+fn the_analysis_from_touched_gives_the_same_diff() {
+    let (a, b) = keys_and_index_pair();
+    let mut stats = crate::postgres::probe::DataStats {
+        probed: true,
+        ..Default::default()
+    };
+    stats.nonempty.insert(QName::new("public", "t"), false);
+    let probed = DiffOptions {
+        stats,
+        ..DiffOptions::default()
+    };
+    let unprobed = DiffOptions::default();
+    let fresh = diff_with_warnings(&a, &b, &probed);
+    let (touched, analysis) = touched_analysed(&a, &b, &unprobed);
+    assert!(touched.tables.contains(&QName::new("public", "t")));
+    assert_eq!(diff_analysed(&a, &b, &probed, Some(analysis)), fresh);
+    // The stats decided the steps: without them the plan is the online one.
+    assert_ne!(diff_with_warnings(&a, &b, &unprobed), fresh);
+
+    // Another pair's analysis (the renames one) is not taken for this one.
+    let (b2, a2) = (b.clone(), a.clone());
+    let (_, other) = touched_analysed(&b2, &a2, &unprobed);
+    assert_eq!(diff_analysed(&a, &b, &probed, Some(other)), fresh);
 }
