@@ -19,7 +19,6 @@ pub mod source;
 pub mod types;
 pub mod verify;
 
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -27,7 +26,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, PgConnection};
 
 use crate::model::pg::{Catalog, FunctionKind, Unmanaged};
-use crate::plan::{Fingerprint, Fingerprinter, Notice, NoticeKind, Plan, Step, Store};
+use crate::plan::{Fingerprint, Notice, NoticeKind, Plan, Step, Store};
 use crate::redact::RedactedUrl;
 
 pub use diff::{DiffOptions, Online, diff};
@@ -171,16 +170,25 @@ pub const COUNT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Looks at the live data the plan would touch (which tables hold rows, how many rows or
 /// values a drop loses), then plans with what it found: hazards and online DDL follow the
 /// data.
+///
+/// On a multi-threaded runtime the parts of the plan that do not depend on the data (the
+/// rollback plan, the fingerprints) are worked out on threads of their own while the data is
+/// looked at; elsewhere the steps run one after another.
 pub async fn probe_and_plan(
     conn: &mut PgConnection,
     current: &Catalog,
     desired: &Catalog,
-    mut opts: DiffOptions,
+    opts: DiffOptions,
     warnings: &[String],
 ) -> Result<Plan, PgError> {
-    let touched = diff::touched(current, desired, &opts);
-    opts.stats = probe::probe(conn, &touched, COUNT_TIMEOUT).await?;
-    Ok(make_plan(current, desired, &opts, warnings))
+    probe_then_plan(
+        current,
+        desired,
+        opts,
+        warnings,
+        move |touched| async move { probe::probe(conn, &touched, COUNT_TIMEOUT).await },
+    )
+    .await
 }
 
 /// [`probe_and_plan`], failing with [`PgError::Stalled`] when the server stops answering: the
@@ -191,20 +199,65 @@ pub async fn probe_and_plan_bounded(
     conn: &mut PgConnection,
     current: &Catalog,
     desired: &Catalog,
-    mut opts: DiffOptions,
+    opts: DiffOptions,
     warnings: &[String],
     read_timeout: Duration,
 ) -> Result<Plan, PgError> {
-    let touched = diff::touched(current, desired, &opts);
-    let counts = 1 + touched.dropped_tables.len() + touched.dropped_columns.len();
-    let limit = read_timeout + COUNT_TIMEOUT * u32::try_from(counts).unwrap_or(u32::MAX);
-    opts.stats = bounded(
-        limit,
-        "look at the data",
-        probe::probe(conn, &touched, COUNT_TIMEOUT),
+    probe_then_plan(
+        current,
+        desired,
+        opts,
+        warnings,
+        move |touched| async move {
+            let counts = 1 + touched.dropped_tables.len() + touched.dropped_columns.len();
+            let limit = read_timeout + COUNT_TIMEOUT * u32::try_from(counts).unwrap_or(u32::MAX);
+            bounded(
+                limit,
+                "look at the data",
+                probe::probe(conn, &touched, COUNT_TIMEOUT),
+            )
+            .await
+        },
     )
-    .await?;
-    Ok(make_plan(current, desired, &opts, warnings))
+    .await
+}
+
+/// Plans with the stats `probe` finds for what the plan touches.
+async fn probe_then_plan<F, Fut>(
+    current: &Catalog,
+    desired: &Catalog,
+    opts: DiffOptions,
+    warnings: &[String],
+    probe: F,
+) -> Result<Plan, PgError>
+where
+    F: FnOnce(probe::Touched) -> Fut,
+    Fut: std::future::Future<Output = Result<probe::DataStats, PgError>>,
+{
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    let forward_opts = |probed: probe::DataStats| DiffOptions {
+        stats: probed,
+        ..opts.clone()
+    };
+    let handle = Handle::try_current();
+    match handle {
+        // The probe waits on the server while the threads plan; `block_in_place` hands this
+        // worker's other tasks to another thread meanwhile.
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| {
+                plan_alongside(current, desired, &opts, warnings, || {
+                    let (touched, analysis) = diff::touched_analysed(current, desired, &opts);
+                    let stats = handle.block_on(probe(touched))?;
+                    Ok((forward_opts(stats), Some(analysis)))
+                })
+            })
+        }
+        _ => {
+            let touched = diff::touched(current, desired, &opts);
+            let stats = probe(touched).await?;
+            Ok(make_plan(current, desired, &forward_opts(stats), warnings))
+        }
+    }
 }
 
 /// The plan for one database: the diff plus what the plan must say besides its steps, and its
@@ -219,52 +272,73 @@ pub fn make_plan(
     opts: &DiffOptions,
     warnings: &[String],
 ) -> Plan {
+    let planned: Result<Plan, std::convert::Infallible> =
+        plan_alongside(current, desired, opts, warnings, || {
+            Ok((opts.clone(), None))
+        });
+    match planned {
+        Ok(plan) => plan,
+    }
+}
+
+/// [`make_plan`] with the forward plan's options from `forward_opts` (and the planner's
+/// analysis, when it made one), which runs on this thread while the other threads work out
+/// what does not depend on them: the fingerprints, and the rollback plan.
+///
+/// The rollback plan assumes every table may hold rows whatever the probe found (its hazards
+/// and online DDL are for the day it runs, after the forward plan and the writes since), so
+/// it needs nothing from `forward_opts`.
+fn plan_alongside<'a, E>(
+    current: &'a Catalog,
+    desired: &'a Catalog,
+    opts: &'a DiffOptions,
+    warnings: &[String],
+    forward_opts: impl FnOnce() -> Result<(DiffOptions, Option<diff::Analysis<'a>>), E>,
+) -> Result<Plan, E> {
     let (mut plan, fingerprints, back) = std::thread::scope(|s| {
         let fp_current = s.spawn(|| catalog_fingerprint(current));
         let fp_desired = s.spawn(|| catalog_fingerprint(desired));
         // Started before the forward steps are known (they are the usual case; when there are
         // none, this thread's work is thrown away).
-        let back = s.spawn(move || {
-            let (from, to) = rollback::reverse_states(current, desired);
-            let back_opts = DiffOptions {
-                coverage: Some(opts.coverage.unwrap_or(desired.coverage)),
-                ..opts.clone()
-            };
-            let (steps, order_warnings) = diff::diff_with_warnings(&from, &to, &back_opts);
-            let mut back = one_way(steps, order_warnings, &from, &to, &back_opts, &[]);
-            back.notices.retain(|n| n.kind != NoticeKind::Unmanaged);
-            // Borrowed states are the forward ones: their fingerprints are known.
-            let renamed = match (&from, &to) {
-                (Cow::Borrowed(_), Cow::Borrowed(_)) => None,
-                _ => Some(Fingerprint {
-                    current: catalog_fingerprint(&from),
-                    desired: catalog_fingerprint(&to),
-                }),
-            };
-            (back, renamed)
-        });
-        let (steps, order_warnings) = diff::diff_with_warnings(current, desired, opts);
+        let back = s.spawn(move || rollback_plan(current, desired, opts));
+        let (opts, analysis) = forward_opts()?;
+        let (steps, order_warnings) = diff::diff_analysed(current, desired, &opts, analysis);
         let changes = !steps.is_empty();
-        let plan = one_way(steps, order_warnings, current, desired, opts, warnings);
+        let plan = one_way(steps, order_warnings, current, desired, &opts, warnings);
         let back = joined(back);
         let back = changes.then_some(back);
         let fingerprints = Fingerprint {
             current: joined(fp_current),
             desired: joined(fp_desired),
         };
-        (plan, fingerprints, back)
-    });
-    if let Some((mut back, renamed)) = back {
-        let fp = renamed.unwrap_or_else(|| Fingerprint {
+        Ok((plan, fingerprints, back))
+    })?;
+    if let Some(mut back) = back {
+        // The way back starts from the declared state and ends at the live one.
+        let fp = Fingerprint {
             current: fingerprints.desired.clone(),
             desired: fingerprints.current.clone(),
-        });
+        };
         back.fingerprints.insert(Store::Postgres, fp);
         rollback::mark_irreversible(&plan, &mut back);
         plan.rollback = Some(Box::new(back));
     }
     plan.fingerprints.insert(Store::Postgres, fingerprints);
-    plan
+    Ok(plan)
+}
+
+/// The plan from `desired` back to `current`, without the probe's stats.
+fn rollback_plan(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Plan {
+    let (from, to) = rollback::reverse_states(current, desired);
+    let back_opts = DiffOptions {
+        coverage: Some(opts.coverage.unwrap_or(desired.coverage)),
+        stats: probe::DataStats::default(),
+        ..opts.clone()
+    };
+    let (steps, order_warnings) = diff::diff_with_warnings(&from, &to, &back_opts);
+    let mut back = one_way(steps, order_warnings, &from, &to, &back_opts, &[]);
+    back.notices.retain(|n| n.kind != NoticeKind::Unmanaged);
+    back
 }
 
 /// The result of a planning thread; a panic there is a bug to surface, not to hide.
@@ -428,14 +502,8 @@ fn compared(c: &Catalog) -> Vec<(&'static str, usize)> {
     ]
 }
 
-/// A stable hash of everything a catalog says: SHA-256 of its JSON, streamed into the hash
-/// (a large catalog's JSON is never held in memory).
+/// A hash of everything a catalog says: SHA-256 of its structure as serde sees it (see
+/// [`fingerprint_of`](crate::plan::fingerprint_of)).
 pub fn catalog_fingerprint(c: &Catalog) -> String {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, Fingerprinter::default());
-    // Serializing plain data (BTreeMaps, Vecs, Strings) into a hasher cannot fail.
-    let _ = serde_json::to_writer(&mut out, c);
-    match out.into_inner() {
-        Ok(hasher) => hasher.finish(),
-        Err(_) => unreachable!("writing into a hasher cannot fail"),
-    }
+    crate::plan::fingerprint_of(c)
 }

@@ -549,3 +549,38 @@ fn the_analysis_from_touched_gives_the_same_diff() {
     let (_, other) = touched_analysed(&b2, &a2, &unprobed);
     assert_eq!(diff_analysed(&a, &b, &probed, Some(other)), fresh);
 }
+
+/// The rollback is planned for the day it runs: as if every table held rows, whatever the
+/// probe found before the forward plan.
+#[test]
+fn the_rollback_does_not_use_the_probe() {
+    let (a, b) = keys_and_index_pair();
+    let mut stats = crate::postgres::probe::DataStats {
+        probed: true,
+        ..Default::default()
+    };
+    stats.nonempty.insert(QName::new("public", "t"), false);
+    let opts = DiffOptions {
+        stats,
+        ..DiffOptions::default()
+    };
+    let plan = crate::postgres::make_plan(&a, &b, &opts, &[]);
+    // Forward, on the empty table: plain statements.
+    assert!(plan.steps.iter().all(|s| s.transactional), "{plan:#?}");
+    let back = plan.rollback.as_deref().expect("a rollback");
+    let online = diff(&b, &a, &DiffOptions::default());
+    assert_eq!(back.steps.len(), online.len());
+    for (s, o) in back.steps.iter().zip(&online) {
+        assert_eq!(s.statements, o.statements);
+    }
+    assert!(
+        back.steps
+            .iter()
+            .any(|s| s.statements.iter().any(|q| q.contains("CONCURRENTLY"))),
+        "the way back builds and drops indexes without blocking writes: {back:#?}"
+    );
+    // Its fingerprints are the forward ones, the other way round.
+    let fwd = &plan.fingerprints[&Store::Postgres];
+    let rev = &back.fingerprints[&Store::Postgres];
+    assert_eq!((&rev.current, &rev.desired), (&fwd.desired, &fwd.current));
+}
