@@ -77,12 +77,14 @@ impl Part {
     ];
 
     /// The documents the second connection reads when there is one: about half of the
-    /// server's work (columns and constraints are the two largest queries; the relations,
-    /// types, indexes and dependencies go with the first connection).
+    /// server's work. The columns are the largest query; the relations, types, indexes,
+    /// constraints and dependencies go with the first connection (with the constraints on the
+    /// second as well, the first finished early and the second late: 1,153 against 1,090 ms
+    /// at 5,000 tables, medians of 8).
     pub(super) fn second(self) -> bool {
         matches!(
             self,
-            Part::Columns | Part::Constraints | Part::Triggers | Part::Policies | Part::Others
+            Part::Columns | Part::Triggers | Part::Policies | Part::Others
         )
     }
 }
