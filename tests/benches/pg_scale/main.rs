@@ -1,7 +1,7 @@
 //! Postgres at scale: reading and planning N-table databases, against the catalog floor.
 //!
 //! Run: `cargo bench -p seadiff-tests --bench pg_scale`. Sizes from `SEADIFF_BENCH_SIZES`
-//! (default `100,1000,5000,10000`), repetitions from `SEADIFF_BENCH_REPS` (default 3; times
+//! (default `100,1000,5000,10000`), repetitions from `SEADIFF_BENCH_REPS` (default 5; times
 //! are medians), the server from `SEADIFF_TEST_PG_URL` (a superuser URL, default
 //! `postgres://postgres@127.0.0.1:5432/postgres`). `SEADIFF_BENCH_KEEP=1` keeps the databases.
 //!
@@ -83,8 +83,13 @@ fn reps() -> usize {
     std::env::var("SEADIFF_BENCH_REPS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3)
+        .unwrap_or(5)
         .max(1)
+}
+
+/// The cores this machine has (server and client share them when both run here).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -111,6 +116,54 @@ fn status_mib(field: &str) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// CPU time so far, in ms: busy time of the whole machine (all cores, from `/proc/stat`) and
+/// of this process (all threads, from `/proc/self/stat`); Linux only, zeros elsewhere.
+#[derive(Clone, Copy, Default)]
+struct Cpu {
+    machine: f64,
+    own: f64,
+}
+
+impl Cpu {
+    fn now() -> Cpu {
+        // Both files count in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+        let tick = 10.0;
+        let machine = std::fs::read_to_string("/proc/stat")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().next()?.to_owned();
+                let f: Vec<f64> = line
+                    .split_whitespace()
+                    .skip(1)
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
+                // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+                Some(f.iter().sum::<f64>() - f.get(3)? - f.get(4)?)
+            })
+            .unwrap_or(0.0);
+        let own = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                // Fields after the command name (which may hold spaces) start at `state`.
+                let rest = &s[s.rfind(')')? + 2..];
+                let f: Vec<&str> = rest.split_whitespace().collect();
+                Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+            })
+            .unwrap_or(0.0);
+        Cpu {
+            machine: machine * tick,
+            own: own * tick,
+        }
+    }
+
+    fn since(self, start: Cpu) -> Cpu {
+        Cpu {
+            machine: self.machine - start.machine,
+            own: self.own - start.own,
+        }
+    }
 }
 
 fn scope() -> Scope {
@@ -219,7 +272,7 @@ async fn parent() {
     println!("server: {version}");
     println!(
         "client: {} cores; migra: {}",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        cores(),
         if migra.is_some() {
             "on PATH"
         } else {
@@ -410,6 +463,38 @@ fn report(rows: &[Row], migra: bool) {
         );
     }
     println!();
+    println!(
+        "CPU (ms of CPU time, medians; machine = server and client on all cores, own = this process)"
+    );
+    println!(
+        "{:>6} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} | {:>9} {:>9}",
+        "N", "floor", "", "2 conns", "", "plan", "", "i+p", ""
+    );
+    println!(
+        "{:>6} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} | {:>9} {:>9}",
+        "", "machine", "own", "machine", "own", "machine", "own", "machine", "busy"
+    );
+    for r in rows {
+        let c = &r.plan["cpu_ms"];
+        let m = |k: &str| num(&c[k], "machine");
+        let o = |k: &str| num(&c[k], "own");
+        let both = m("introspect") + m("plan");
+        // Share of the cores kept busy while seadiff read and planned.
+        let busy = both / (num(&r.plan, "total_ms") * cores() as f64);
+        println!(
+            "{:>6} | {:>7.0} {:>7.0} | {:>7.0} {:>7.0} | {:>7.0} {:>7.0} | {:>9.0} {:>8.0}%",
+            r.n,
+            m("floor"),
+            o("floor"),
+            m("introspect"),
+            o("introspect"),
+            m("plan"),
+            o("plan"),
+            both,
+            busy * 100.0,
+        );
+    }
+    println!();
     println!("round trips, memory (MiB), snapshot, migra");
     println!(
         "{:>6} {:>5} | {:>7} {:>7} {:>7} | {:>8} | {:>8} {:>8} | {:>14}",
@@ -451,7 +536,7 @@ fn report(rows: &[Row], migra: bool) {
         "diff/tbl  make_plan() alone (no I/O), per table: flat when planning is linear in N",
         "db-to-db  both databases read (2 connections each, one after the other), then probe_and_plan()",
         "rollback  reverse_states() and the rollback's diff; describe: the before/after DDL of altered objects,",
-        "          both ways; hashes: the four catalog fingerprints (SHA-256 of the catalogs' JSON)",
+        "          both ways; hashes: the two catalog fingerprints (SHA-256 of the catalogs' structure)",
         "trips     round trips on the wire (CountingProxy): introspection + data probe",
         "peak      VmHWM of a process holding the desired catalog, then also the live one, then also the plan",
         "snapshot  source::read_snapshot() of the desired state as `inspect --format json` writes it, own process",
@@ -575,6 +660,8 @@ async fn child(args: &[String]) -> Value {
         }
         "script" => Value::String(postgres::introspect::catalog_script(&scope(), 150000)),
         "sizes" => child_sizes(arg(1)).await,
+        // For profiling one part of planning by hand: `--child part NAME LIVE DESIRED REPS`.
+        "part" => child_part(arg(1), arg(2), arg(3), reps(4)).await,
         "connect" => {
             let mut out = Vec::new();
             for _ in 0..5 {
@@ -623,16 +710,21 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
         Vec::new(),
         Vec::new(),
     );
+    // CPU used during the floor, the two-connection read and the plan: the machine's (server
+    // and client together) and this process's.
+    let (mut floor_cpu, mut intro_cpu, mut plan_cpu) = (Vec::new(), Vec::new(), Vec::new());
     let mut steps = 0;
     for _ in 0..reps {
         {
             let mut conn = postgres::connect(live_url, CONNECT).await.expect("connect");
+            let c = Cpu::now();
             let t = Instant::now();
             let rows = sqlx::raw_sql(AssertSqlSafe(floor_script.clone()))
                 .fetch_all(&mut conn)
                 .await
                 .expect("the catalog queries");
             floor.push(ms(t.elapsed()));
+            floor_cpu.push(Cpu::now().since(c));
             assert!(!rows.is_empty());
         }
         {
@@ -648,15 +740,19 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
             let t = Instant::now();
             let (mut conn, second) = connect_pair(live_url).await;
             connect.push(ms(t.elapsed()));
+            let c = Cpu::now();
             let t = Instant::now();
             let live = introspect_with(&mut conn, Some(second), &scope)
                 .await
                 .expect("introspect");
             let ti = t.elapsed();
+            let ci = Cpu::now();
             let p = postgres::probe_and_plan(&mut conn, &live.catalog, &desired, opts.clone(), &[])
                 .await
                 .expect("plan");
             let tt = t.elapsed();
+            intro_cpu.push(ci.since(c));
+            plan_cpu.push(Cpu::now().since(ci));
             intro.push(ms(ti));
             plan.push(ms(tt - ti));
             total.push(ms(tt));
@@ -703,12 +799,53 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
         "round_trips_introspect": after_introspect - before,
         "round_trips_probe": after_probe - after_introspect,
         "breakdown": breakdown,
+        "cpu_ms": {
+            "floor": cpu_median(&floor_cpu),
+            "introspect": cpu_median(&intro_cpu),
+            "plan": cpu_median(&plan_cpu),
+        },
     })
 }
 
-/// `make_plan`'s parts, timed one by one as it runs them: the forward plan and its rollback
-/// each get a diff, descriptions of the altered objects, fingerprints of both catalogs and
-/// squawk's lint; plus `diff::touched` (what `probe_and_plan` asks the probe about).
+/// One part of planning (`touched`, `diff`, `make_plan`, `fingerprint`, `lint`), run `reps`
+/// times on catalogs read beforehand.
+async fn child_part(part: &str, live_url: &str, desired_url: &str, reps: usize) -> Value {
+    let desired = read_parallel(desired_url).await.1.catalog;
+    let live = read_parallel(live_url).await.1.catalog;
+    let mut o = diff_options();
+    o.stats.probed = true;
+    let mut forward = Plan {
+        steps: postgres::diff::diff_with_warnings(&live, &desired, &o).0,
+        ..Plan::default()
+    };
+    let mut times = Vec::new();
+    for _ in 0..reps {
+        let t = Instant::now();
+        match part {
+            "touched" => drop(postgres::diff::touched(&live, &desired, &o)),
+            "diff" => drop(postgres::diff::diff_with_warnings(&live, &desired, &o)),
+            "make_plan" => drop(postgres::make_plan(&live, &desired, &o, &[])),
+            "fingerprint" => drop(postgres::catalog_fingerprint(&live)),
+            "lint" => postgres::lint::annotate(&mut forward),
+            other => panic!("unknown part {other}"),
+        }
+        times.push(ms(t.elapsed()));
+    }
+    json!({ "part": part, "median_ms": median(times) })
+}
+
+/// Median CPU of a phase: the machine's and this process's, in ms.
+fn cpu_median(xs: &[Cpu]) -> Value {
+    json!({
+        "machine": median(xs.iter().map(|c| c.machine).collect()),
+        "own": median(xs.iter().map(|c| c.own).collect()),
+    })
+}
+
+/// `probe_and_plan`'s parts, timed one by one as it runs them: `diff::touched` (what the
+/// probe is asked about, and the planner's analysis the forward diff reuses); the forward plan
+/// and its rollback each get a diff, descriptions of the altered objects and squawk's lint;
+/// and the fingerprints of both catalogs.
 async fn breakdown(live_url: &str, desired: &Catalog, opts: &DiffOptions) -> Value {
     let live = read_parallel(live_url).await.1.catalog;
     let mut o = opts.clone();
@@ -718,28 +855,33 @@ async fn breakdown(live_url: &str, desired: &Catalog, opts: &DiffOptions) -> Val
         f();
         ms(t.elapsed())
     };
+    let mut analysis = None;
     let touched = timed(&mut || {
-        postgres::diff::touched(&live, desired, &o);
+        analysis = Some(postgres::diff::touched_analysed(&live, desired, &o).1);
     });
     let mut forward = Plan::default();
     let diff = timed(&mut || {
-        forward.steps = postgres::diff::diff_with_warnings(&live, desired, &o).0;
+        forward.steps = postgres::diff::diff_analysed(&live, desired, &o, analysis.take()).0;
     });
     let mut back = Plan::default();
     let (from, to) = postgres::rollback::reverse_states(&live, desired);
+    // The rollback is planned without the probe's stats.
+    let back_opts = DiffOptions {
+        stats: Default::default(),
+        coverage: Some(desired.coverage),
+        ..o.clone()
+    };
     let rollback = timed(&mut || {
         let _ = postgres::rollback::reverse_states(&live, desired);
-        back.steps = postgres::diff::diff_with_warnings(&from, &to, &o).0;
+        back.steps = postgres::diff::diff_with_warnings(&from, &to, &back_opts).0;
     });
     let describe = timed(&mut || {
         postgres::describe::annotate(&mut forward, &live, desired);
         postgres::describe::annotate(&mut back, &from, &to);
     });
     let fingerprints = timed(&mut || {
-        for _ in 0..2 {
-            let _ = postgres::catalog_fingerprint(&live);
-            let _ = postgres::catalog_fingerprint(desired);
-        }
+        let _ = postgres::catalog_fingerprint(&live);
+        let _ = postgres::catalog_fingerprint(desired);
     });
     let lint = timed(&mut || {
         postgres::lint::annotate(&mut forward);
