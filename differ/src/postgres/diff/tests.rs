@@ -522,20 +522,25 @@ fn online_keys_and_index_swaps_follow_the_data() {
     );
 }
 
-/// The diff after the probe reuses the analysis `touched` made; the steps are the same as
-/// without it, and an analysis of other catalogs is not used.
-#[test]
-fn the_analysis_from_touched_gives_the_same_diff() {
-    let (a, b) = keys_and_index_pair();
+/// Options after a probe that found `public.t` empty.
+fn table_t_is_empty() -> DiffOptions {
     let mut stats = crate::postgres::probe::DataStats {
         probed: true,
         ..Default::default()
     };
     stats.nonempty.insert(QName::new("public", "t"), false);
-    let probed = DiffOptions {
+    DiffOptions {
         stats,
         ..DiffOptions::default()
-    };
+    }
+}
+
+/// The diff after the probe reuses the analysis `touched` made; the steps are the same as
+/// without it, and an analysis of other catalogs is not used.
+#[test]
+fn the_analysis_from_touched_gives_the_same_diff() {
+    let (a, b) = keys_and_index_pair();
+    let probed = table_t_is_empty();
     let unprobed = DiffOptions::default();
     let fresh = diff_with_warnings(&a, &b, &probed);
     let (touched, analysis) = touched_analysed(&a, &b, &unprobed);
@@ -544,7 +549,7 @@ fn the_analysis_from_touched_gives_the_same_diff() {
     // The stats decided the steps: without them the plan is the online one.
     assert_ne!(diff_with_warnings(&a, &b, &unprobed), fresh);
 
-    // Another pair's analysis (the renames one) is not taken for this one.
+    // An analysis of other catalogs (the same two, the other way round) is not taken.
     let (b2, a2) = (b.clone(), a.clone());
     let (_, other) = touched_analysed(&b2, &a2, &unprobed);
     assert_eq!(diff_analysed(&a, &b, &probed, Some(other)), fresh);
@@ -555,15 +560,7 @@ fn the_analysis_from_touched_gives_the_same_diff() {
 #[test]
 fn the_rollback_does_not_use_the_probe() {
     let (a, b) = keys_and_index_pair();
-    let mut stats = crate::postgres::probe::DataStats {
-        probed: true,
-        ..Default::default()
-    };
-    stats.nonempty.insert(QName::new("public", "t"), false);
-    let opts = DiffOptions {
-        stats,
-        ..DiffOptions::default()
-    };
+    let opts = table_t_is_empty();
     let plan = crate::postgres::make_plan(&a, &b, &opts, &[]);
     // Forward, on the empty table: plain statements.
     assert!(plan.steps.iter().all(|s| s.transactional), "{plan:#?}");
