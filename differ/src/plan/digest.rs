@@ -370,9 +370,16 @@ mod tests {
 
     #[test]
     fn values_longer_than_the_buffer_hash_whole() {
-        let long = "x".repeat(super::BUFFER * 3 + 7);
-        let longer = format!("{long}y");
-        assert_ne!(fingerprint_of(&long), fingerprint_of(&longer));
-        assert_eq!(fingerprint_of(&long), fingerprint_of(&long.clone()));
+        // Equal lengths, a difference in the last byte, past a flush of the buffer.
+        let long = format!("{}a", "x".repeat(super::BUFFER * 3));
+        let other = format!("{}b", "x".repeat(super::BUFFER * 3));
+        assert_ne!(fingerprint_of(&long), fingerprint_of(&other));
+        // Many small pieces: the ones after a flush count as much as the ones before it.
+        let mut many: Vec<u32> = (0..super::BUFFER as u32).collect();
+        let before = fingerprint_of(&many);
+        if let Some(last) = many.last_mut() {
+            *last += 1;
+        }
+        assert_ne!(fingerprint_of(&many), before);
     }
 }

@@ -325,19 +325,7 @@ pub struct Fingerprint {
 
 /// `sha256:<hex>` of some canonical bytes.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut f = Fingerprinter::default();
-    f.0.update(bytes);
-    f.finish()
-}
-
-/// [`fingerprint`] of bytes written to it bit by bit (`serde_json::to_writer` into it).
-#[derive(Debug, Default)]
-pub struct Fingerprinter(Sha256);
-
-impl Fingerprinter {
-    pub fn finish(self) -> String {
-        hex_digest(self.0)
-    }
+    hex_digest(Sha256::new_with_prefix(bytes))
 }
 
 /// `sha256:<hex>` of what `hasher` was fed.
@@ -349,17 +337,6 @@ fn hex_digest(hasher: Sha256) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
-}
-
-impl std::io::Write for Fingerprinter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -687,11 +664,5 @@ mod tests {
             fingerprint(b"abc"),
             "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        // Written in pieces, the same hash.
-        let mut f = Fingerprinter::default();
-        for piece in [&b"a"[..], b"", b"bc"] {
-            std::io::Write::write_all(&mut f, piece).expect("a hasher takes any bytes");
-        }
-        assert_eq!(f.finish(), fingerprint(b"abc"));
     }
 }

@@ -253,9 +253,11 @@ where
             })
         }
         _ => {
-            let touched = diff::touched(current, desired, &opts);
+            let (touched, analysis) = diff::touched_analysed(current, desired, &opts);
             let stats = probe(touched).await?;
-            Ok(make_plan(current, desired, &forward_opts(stats), warnings))
+            plan_alongside(current, desired, &opts, warnings, || {
+                Ok((forward_opts(stats), Some(analysis)))
+            })
         }
     }
 }
@@ -327,14 +329,20 @@ fn plan_alongside<'a, E>(
     Ok(plan)
 }
 
-/// The plan from `desired` back to `current`, without the probe's stats.
-fn rollback_plan(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Plan {
-    let (from, to) = rollback::reverse_states(current, desired);
-    let back_opts = DiffOptions {
-        coverage: Some(opts.coverage.unwrap_or(desired.coverage)),
+/// How the rollback plan from `desired` back to `current` is made: without the probe's
+/// stats, and with the desired side's coverage standing for the declaration.
+pub fn rollback_options(opts: &DiffOptions, desired: &Catalog) -> DiffOptions {
+    DiffOptions {
+        coverage: Some(opts.coverage_for(desired)),
         stats: probe::DataStats::default(),
         ..opts.clone()
-    };
+    }
+}
+
+/// The plan from `desired` back to `current`, see [`rollback_options`].
+fn rollback_plan(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Plan {
+    let (from, to) = rollback::reverse_states(current, desired);
+    let back_opts = rollback_options(opts, desired);
     let (steps, order_warnings) = diff::diff_with_warnings(&from, &to, &back_opts);
     let mut back = one_way(steps, order_warnings, &from, &to, &back_opts, &[]);
     back.notices.retain(|n| n.kind != NoticeKind::Unmanaged);
@@ -360,7 +368,7 @@ fn one_way(
     warnings: &[String],
 ) -> Plan {
     let mut unmanaged = current.unmanaged.clone();
-    if !opts.coverage.unwrap_or(desired.coverage).full() {
+    if !opts.coverage_for(desired).full() {
         unmanaged.extend(undeclared(current));
     }
     let warnings: Vec<String> = warnings.iter().cloned().chain(order_warnings).collect();

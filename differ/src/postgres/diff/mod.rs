@@ -68,6 +68,13 @@ impl Default for DiffOptions {
     }
 }
 
+impl DiffOptions {
+    /// What `desired` declares: [`DiffOptions::coverage`] when set, or its catalog's.
+    pub fn coverage_for(&self, desired: &Catalog) -> Coverage {
+        self.coverage.unwrap_or(desired.coverage)
+    }
+}
+
 /// Online DDL keeps tables readable and writable while a change runs, at the cost of more
 /// steps, some of them outside a transaction.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -228,7 +235,9 @@ pub fn diff_analysed<'a>(
     opts: &'a DiffOptions,
     analysis: Option<Analysis<'a>>,
 ) -> (Vec<Step>, Vec<String>) {
-    let p = planner(current, desired, opts, analysis);
+    let mut p = planner(current, desired, opts, analysis);
+    // Hazards only: `touched` does not need them.
+    p.unmanaged_dependents();
     order::order(p.entries, current, desired)
 }
 
@@ -311,14 +320,13 @@ fn planner<'a>(
     } else {
         p.carry_views();
     }
-    p.unmanaged_dependents();
     p
 }
 
 impl<'a> Planner<'a> {
     /// What the desired side declares: [`DiffOptions::coverage`], or its catalog's.
     fn coverage(&self) -> Coverage {
-        self.opts.coverage.unwrap_or(self.des.coverage)
+        self.opts.coverage_for(self.des)
     }
 
     fn into_analysis(self) -> Analysis<'a> {

@@ -539,20 +539,33 @@ fn table_t_is_empty() -> DiffOptions {
 /// without it, and an analysis of other catalogs is not used.
 #[test]
 fn the_analysis_from_touched_gives_the_same_diff() {
-    let (a, b) = keys_and_index_pair();
-    let probed = table_t_is_empty();
-    let unprobed = DiffOptions::default();
-    let fresh = diff_with_warnings(&a, &b, &probed);
-    let (touched, analysis) = touched_analysed(&a, &b, &unprobed);
-    assert!(touched.tables.contains(&QName::new("public", "t")));
-    assert_eq!(diff_analysed(&a, &b, &probed, Some(analysis)), fresh);
-    // The stats decided the steps: without them the plan is the online one.
-    assert_ne!(diff_with_warnings(&a, &b, &unprobed), fresh);
+    // A declared rename (in the analysis' renames) beside an unchanged table (in its
+    // unchanged set).
+    let keep = table(&[("id", "integer")]);
+    let a = catalog(vec![
+        ("accounts", table(&[("id", "integer"), ("mail", "text")])),
+        ("keep", keep.clone()),
+    ]);
+    let mut users = table(&[("id", "integer"), ("mail", "text")]);
+    users.renamed_from = Some("accounts".into());
+    let b = catalog(vec![("users", users.clone()), ("keep", keep.clone())]);
+    let opts = DiffOptions::default();
+    let fresh = diff_with_warnings(&a, &b, &opts);
+    assert!(
+        fresh.0.iter().any(|s| s.kind == "rename-table"),
+        "{fresh:#?}"
+    );
+    let (touched, analysis) = touched_analysed(&a, &b, &opts);
+    assert!(touched.tables.contains(&QName::new("public", "accounts")));
+    assert_eq!(diff_analysed(&a, &b, &opts, Some(analysis)), fresh);
 
-    // An analysis of other catalogs (the same two, the other way round) is not taken.
-    let (b2, a2) = (b.clone(), a.clone());
-    let (_, other) = touched_analysed(&b2, &a2, &unprobed);
-    assert_eq!(diff_analysed(&a, &b, &probed, Some(other)), fresh);
+    // The same tables without the rename: its analysis, taken for `a → b`, would drop and
+    // create instead of renaming. It is not taken.
+    users.renamed_from = None;
+    let c = catalog(vec![("users", users), ("keep", keep)]);
+    let (_, other) = touched_analysed(&a, &c, &opts);
+    assert_ne!(diff_with_warnings(&a, &c, &opts).0, fresh.0);
+    assert_eq!(diff_analysed(&a, &b, &opts, Some(other)), fresh);
 }
 
 /// The rollback is planned for the day it runs: as if every table held rows, whatever the
