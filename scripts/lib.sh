@@ -60,8 +60,6 @@ MSG
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
 }
 
-# Redis: the tests and the demo start their own redis-server processes on free loopback ports
-# (never the shared 6379), so they need the binaries, not a running server.
 # jemalloc, the binary's allocator, is built from C source by its crate.
 ensure_c_toolchain() {
   if command -v cc >/dev/null 2>&1 && command -v make >/dev/null 2>&1; then return; fi
@@ -69,6 +67,8 @@ ensure_c_toolchain() {
   exit 2
 }
 
+# Redis: the tests and the demo start their own redis-server processes on free loopback ports
+# (never the shared 6379), so they need the binaries, not a running server.
 ensure_redis_binaries() {
   if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then return; fi
   echo "error: redis-server and redis-cli are needed (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)" >&2

@@ -137,7 +137,6 @@ pub async fn probe(
     Ok(stats)
 }
 
-/// An exact count within `timeout`, else the planner's row estimate for the table.
 /// One statement saying, for each table, whether it holds a row. A heap table without
 /// children (inheritance or partitions hold rows of their parent) whose main fork has no page
 /// holds none (no scan, no query to plan); the others are asked
@@ -166,6 +165,7 @@ fn emptiness_script(tables: &[&QName], timeout: Duration) -> String {
     )
 }
 
+/// An exact count within `timeout`, else the planner's row estimate for the table.
 async fn count(
     conn: &mut PgConnection,
     query: &str,

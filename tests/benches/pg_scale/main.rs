@@ -13,10 +13,10 @@
 //! - `plan`: with the desired catalog already in memory (read from `desired` before anything
 //!   is timed), `SEADIFF_BENCH_REPS` times, interleaved, each on a fresh connection:
 //!   the floor (the catalog queries of the introspection, back to back in one message on one
-//!   connection, received and not decoded); `introspect` (one connection); `introspect_parallel`
-//!   (two connections, the second one's connect included) followed on the same connection by
-//!   `probe_and_plan` (data probe, diff, rollback plan, lint: what `seadiff plan` does); and
-//!   `make_plan` alone. Then `make_plan`'s parts one by one, and the round trips counted on the
+//!   connection, received and not decoded); `introspect` (one connection); `introspect_with`
+//!   (two connections, opened side by side beforehand, as `seadiff` does) followed on the same
+//!   connection by `probe_and_plan` (data probe, diff, rollback plan, lint: what `seadiff
+//!   plan` does); and `make_plan` alone, with the stats the probe found. Then `make_plan`'s parts one by one, and the round trips counted on the
 //!   wire by `CountingProxy`.
 //! - `rss`: only what `seadiff plan` holds: the desired catalog, then the live one, then the
 //!   plan, with the peak RSS (VmHWM) after each.
@@ -104,11 +104,6 @@ fn ms(d: Duration) -> f64 {
 /// Peak resident set size of this process so far, in MiB (Linux; `null` elsewhere).
 fn peak_rss_mib() -> Option<f64> {
     status_mib("VmHWM:")
-}
-
-/// Resident set size of this process now, in MiB (Linux; `null` elsewhere).
-fn rss_mib() -> Option<f64> {
-    status_mib("VmRSS:")
 }
 
 fn status_mib(field: &str) -> Option<f64> {
@@ -273,11 +268,9 @@ async fn parent() {
     println!(
         "client: {} cores; migra: {}",
         cores(),
-        if migra.is_some() {
-            "on PATH"
-        } else {
-            "migra not installed"
-        }
+        migra
+            .as_ref()
+            .map_or("not installed".to_owned(), |m| m.display().to_string())
     );
     let tmp = tempfile::tempdir().expect("temporary directory");
     let mut rows = Vec::new();
@@ -660,18 +653,6 @@ async fn child(args: &[String]) -> Value {
         }
         "script" => Value::String(postgres::introspect::catalog_script(&scope(), 150000)),
         "sizes" => child_sizes(arg(1)).await,
-        // For profiling one part of planning by hand: `--child part NAME LIVE DESIRED REPS`.
-        "part" => child_part(arg(1), arg(2), arg(3), reps(4)).await,
-        "connect" => {
-            let mut out = Vec::new();
-            for _ in 0..5 {
-                let t = Instant::now();
-                let c = postgres::connect(arg(1), CONNECT).await.expect("connect");
-                out.push(ms(t.elapsed()));
-                drop(c);
-            }
-            json!(out)
-        }
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -758,9 +739,9 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
             total.push(ms(tt));
             steps = p.steps.len();
             drop(p);
-            // The pure part alone: diff, rollback, descriptions, lint; no probe.
-            let mut o = opts.clone();
-            o.stats.probed = true;
+            // The pure part alone: diff, rollback, descriptions, lint; with the stats the probe
+            // found, probed untimed.
+            let o = probed(&mut conn, &live.catalog, &desired, &opts).await;
             let t = Instant::now();
             let p = postgres::make_plan(&live.catalog, &desired, &o, &[]);
             pure.push(ms(t.elapsed()));
@@ -807,33 +788,6 @@ async fn child_plan(live_url: &str, desired_url: &str, reps: usize) -> Value {
     })
 }
 
-/// One part of planning (`touched`, `diff`, `make_plan`, `fingerprint`, `lint`), run `reps`
-/// times on catalogs read beforehand.
-async fn child_part(part: &str, live_url: &str, desired_url: &str, reps: usize) -> Value {
-    let desired = read_parallel(desired_url).await.1.catalog;
-    let live = read_parallel(live_url).await.1.catalog;
-    let mut o = diff_options();
-    o.stats.probed = true;
-    let mut forward = Plan {
-        steps: postgres::diff::diff_with_warnings(&live, &desired, &o).0,
-        ..Plan::default()
-    };
-    let mut times = Vec::new();
-    for _ in 0..reps {
-        let t = Instant::now();
-        match part {
-            "touched" => drop(postgres::diff::touched(&live, &desired, &o)),
-            "diff" => drop(postgres::diff::diff_with_warnings(&live, &desired, &o)),
-            "make_plan" => drop(postgres::make_plan(&live, &desired, &o, &[])),
-            "fingerprint" => drop(postgres::catalog_fingerprint(&live)),
-            "lint" => postgres::lint::annotate(&mut forward),
-            other => panic!("unknown part {other}"),
-        }
-        times.push(ms(t.elapsed()));
-    }
-    json!({ "part": part, "median_ms": median(times) })
-}
-
 /// Median CPU of a phase: the machine's and this process's, in ms.
 fn cpu_median(xs: &[Cpu]) -> Value {
     json!({
@@ -842,14 +796,31 @@ fn cpu_median(xs: &[Cpu]) -> Value {
     })
 }
 
+/// `opts` with the stats the data probe finds for the plan from `live` to `desired`.
+async fn probed(
+    conn: &mut PgConnection,
+    live: &Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+) -> DiffOptions {
+    let touched = postgres::diff::touched(live, desired, opts);
+    let stats = postgres::probe::probe(conn, &touched, postgres::COUNT_TIMEOUT)
+        .await
+        .expect("the data probe");
+    DiffOptions {
+        stats,
+        ..opts.clone()
+    }
+}
+
 /// `probe_and_plan`'s parts, timed one by one as it runs them: `diff::touched` (what the
 /// probe is asked about, and the planner's analysis the forward diff reuses); the forward plan
 /// and its rollback each get a diff, descriptions of the altered objects and squawk's lint;
 /// and the fingerprints of both catalogs.
 async fn breakdown(live_url: &str, desired: &Catalog, opts: &DiffOptions) -> Value {
-    let live = read_parallel(live_url).await.1.catalog;
-    let mut o = opts.clone();
-    o.stats.probed = true;
+    let (mut conn, live) = read_parallel(live_url).await;
+    let live = live.catalog;
+    let o = probed(&mut conn, &live, desired, opts).await;
     let timed = |f: &mut dyn FnMut()| {
         let t = Instant::now();
         f();
@@ -857,24 +828,21 @@ async fn breakdown(live_url: &str, desired: &Catalog, opts: &DiffOptions) -> Val
     };
     let mut analysis = None;
     let touched = timed(&mut || {
-        analysis = Some(postgres::diff::touched_analysed(&live, desired, &o).1);
+        analysis = Some(postgres::diff::touched_analysed(&live, desired, opts).1);
     });
     let mut forward = Plan::default();
     let diff = timed(&mut || {
         forward.steps = postgres::diff::diff_analysed(&live, desired, &o, analysis.take()).0;
     });
     let mut back = Plan::default();
-    let (from, to) = postgres::rollback::reverse_states(&live, desired);
-    // The rollback is planned without the probe's stats.
-    let back_opts = DiffOptions {
-        stats: Default::default(),
-        coverage: Some(desired.coverage),
-        ..o.clone()
-    };
+    let back_opts = postgres::rollback_options(opts, desired);
+    let mut states = None;
     let rollback = timed(&mut || {
-        let _ = postgres::rollback::reverse_states(&live, desired);
+        let (from, to) = postgres::rollback::reverse_states(&live, desired);
         back.steps = postgres::diff::diff_with_warnings(&from, &to, &back_opts).0;
+        states = Some((from, to));
     });
+    let (from, to) = states.expect("the rollback's states");
     let describe = timed(&mut || {
         postgres::describe::annotate(&mut forward, &live, desired);
         postgres::describe::annotate(&mut back, &from, &to);
@@ -899,24 +867,18 @@ async fn breakdown(live_url: &str, desired: &Catalog, opts: &DiffOptions) -> Val
 
 /// Peak RSS of exactly what `seadiff plan` holds: the desired catalog, the live one, the plan.
 async fn child_rss(live_url: &str, desired_url: &str) -> Value {
-    let base_mib = rss_mib();
     let desired = read_parallel(desired_url).await.1.catalog;
     let desired_mib = peak_rss_mib();
-    let desired_held_mib = rss_mib();
     let (mut conn, live) = read_parallel(live_url).await;
     let live_mib = peak_rss_mib();
-    let live_held_mib = rss_mib();
     let p = postgres::probe_and_plan(&mut conn, &live.catalog, &desired, diff_options(), &[])
         .await
         .expect("plan");
     let plan_mib = peak_rss_mib();
     assert!(!p.is_empty());
     json!({
-        "base_mib": base_mib,
         "desired_mib": desired_mib,
-        "desired_held_mib": desired_held_mib,
         "live_mib": live_mib,
-        "live_held_mib": live_held_mib,
         "plan_mib": plan_mib,
     })
 }

@@ -80,7 +80,7 @@ impl Assembly {
     /// are never all held at once; any other document is decoded, then assembled when what
     /// it needs is in.
     pub(super) fn add_text(&mut self, part: Part, text: &str) -> Result<(), PgError> {
-        if part == Part::Columns && Self::needs(part).iter().all(|n| self.done.contains(n)) {
+        if part == Part::Columns && self.ready(part) {
             self.a.stream_columns(text)?;
             self.done.insert(part);
             self.drain();
@@ -90,6 +90,11 @@ impl Assembly {
         Ok(())
     }
 
+    /// Whether everything `part`'s document needs is assembled.
+    fn ready(&self, part: Part) -> bool {
+        Self::needs(part).iter().all(|n| self.done.contains(n))
+    }
+
     pub(super) fn add(&mut self, doc: Doc) {
         self.pending.insert(doc.part(), doc);
         self.drain();
@@ -97,12 +102,7 @@ impl Assembly {
 
     /// Assembles every pending document whose needs are in.
     fn drain(&mut self) {
-        while let Some(part) = self
-            .pending
-            .keys()
-            .copied()
-            .find(|p| Self::needs(*p).iter().all(|n| self.done.contains(n)))
-        {
+        while let Some(part) = self.pending.keys().copied().find(|p| self.ready(*p)) {
             if let Some(doc) = self.pending.remove(&part) {
                 self.assemble(doc);
             }

@@ -6,8 +6,8 @@
 //! then one set-based catalog query per object kind (`sql.rs`), each returning its rows as a
 //! single JSON document, then `COMMIT`. No query is ever issued per table.
 //!
-//! [`introspect`] sends all of it as one message on one connection. [`introspect_parallel`]
-//! splits the queries over two connections that share one snapshot (`pg_export_snapshot` on
+//! [`introspect`] sends all of it as one message on one connection. [`introspect_with`], given
+//! a second connection, splits the queries over two connections that share one snapshot (`pg_export_snapshot` on
 //! the first, `SET TRANSACTION SNAPSHOT` on the second), so the server works on both halves at
 //! once: three messages in all.
 //!
@@ -86,44 +86,29 @@ pub async fn introspect(conn: &mut PgConnection, scope: &Scope) -> Result<Intros
 }
 
 /// Reads the catalog of the database `conn` is connected to, with the queries split over
-/// `conn` and a second connection to `url` (opened while the first half starts, closed at the
-/// end) that reads the same snapshot. Three round trips: the first half with the snapshot's
-/// export, the second half, and the first connection's `COMMIT`. When the second connection
-/// cannot be opened or fails before delivering anything, what it would have read is read on
-/// `conn` in the same transaction (when it fails after delivering some, the read fails); when
-/// the snapshot cannot be exported, [`introspect`] reads everything on `conn`.
-pub async fn introspect_parallel(
-    conn: &mut PgConnection,
-    url: &str,
-    connect_timeout: Duration,
-    scope: &Scope,
-) -> Result<Introspection, PgError> {
-    split(conn, Second::Connect(url, connect_timeout), scope).await
-}
-
-/// [`introspect_parallel`] with a second connection to the same database already open (as
-/// `seadiff` opens it, beside the first: connecting costs as much as reading a few hundred
-/// tables), or [`introspect`] without one. The second connection is closed at the end.
+/// `conn` and `second`, a connection to the same database already open (as `seadiff` opens
+/// it, beside the first: connecting costs as much as reading a few hundred tables), that
+/// reads the same snapshot and is closed at the end; or with [`introspect`] without one.
+///
+/// Three round trips: the first half with the snapshot's export, the second half, and the
+/// first connection's `COMMIT`. When the second connection fails before delivering anything,
+/// what it would have read is read on `conn` in the same transaction (when it fails after
+/// delivering some, the read fails); when the snapshot cannot be exported, [`introspect`]
+/// reads everything on `conn`.
 pub async fn introspect_with(
     conn: &mut PgConnection,
     second: Option<PgConnection>,
     scope: &Scope,
 ) -> Result<Introspection, PgError> {
     match second {
-        Some(other) => split(conn, Second::Open(other), scope).await,
+        Some(other) => split(conn, other, scope).await,
         None => introspect(conn, scope).await,
     }
 }
 
-/// Where the second connection of a split read comes from.
-enum Second<'a> {
-    Connect(&'a str, Duration),
-    Open(PgConnection),
-}
-
 async fn split(
     conn: &mut PgConnection,
-    second_conn: Second<'_>,
+    mut other: PgConnection,
     scope: &Scope,
 ) -> Result<Introspection, PgError> {
     let started = Instant::now();
@@ -133,56 +118,39 @@ async fn split(
         queries.iter().map(|q| q.part).partition(|p| !p.second());
     let script1 = script(&queries, |p| !p.second(), Begin::Export, false);
     let sink = Mutex::new(Assembly::new(scope));
-    // How many of `second`'s documents the second connection delivered.
-    let mut delivered = 0;
     let mut round_trips = 1;
-    let read = {
+    // And how many of `second`'s documents the second connection delivered.
+    let (read, delivered) = {
         let mut rows1 = sqlx::raw_sql(AssertSqlSafe(script1)).fetch(&mut *conn);
-        let other = async {
-            match second_conn {
-                Second::Connect(url, timeout) => super::connect(url, timeout).await,
-                Second::Open(other) => Ok(other),
-            }
-        };
-        let (exported, other) = futures_util::future::join(rows1.next(), other).await;
-        let snapshot = match exported {
+        let snapshot = match rows1.next().await {
             Some(Ok(row)) => row.try_get::<String, _>(0).ok(),
             _ => None,
         };
-        match (snapshot, other) {
-            (None, other) => {
-                drop(rows1);
-                if let Ok(other) = other {
-                    let _ = other.close().await;
-                }
-                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
-                let mut read = introspect(&mut *conn, scope).await?;
-                read.round_trips += 2;
-                read.elapsed = started.elapsed();
-                return Ok(read);
-            }
-            (Some(snapshot), Ok(mut other)) => {
-                round_trips += 1;
-                let script2 = script(&queries, Part::second, Begin::Import(&snapshot), true);
-                let (r1, (n, r2)) =
-                    futures_util::future::join(consume(rows1, &first, &sink), async {
-                        let rows2 = sqlx::raw_sql(AssertSqlSafe(script2)).fetch(&mut other);
-                        let (n, r) = counted(rows2, &second, &sink).await;
-                        // Closing ends its read-only transaction, whatever happened to it.
-                        let _ = other.close().await;
-                        (n, r)
-                    })
-                    .await;
-                // A second connection that fails before delivering anything (closed while it
-                // waited, unable to import the snapshot) is only unusable: what it would have
-                // read is read below, on `conn`, in the same snapshot. One that breaks after
-                // delivering fails the read, as the first would: the network is in doubt, and
-                // nothing may be planned from a read that broke.
-                delivered = n;
-                if n == 0 { r1 } else { r1.and(r2) }
-            }
-            (Some(_), Err(_)) => consume(rows1, &first, &sink).await,
-        }
+        let Some(snapshot) = snapshot else {
+            drop(rows1);
+            let _ = other.close().await;
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+            let mut read = introspect(&mut *conn, scope).await?;
+            read.round_trips += 2;
+            read.elapsed = started.elapsed();
+            return Ok(read);
+        };
+        round_trips += 1;
+        let script2 = script(&queries, Part::second, Begin::Import(&snapshot), true);
+        let (r1, (n, r2)) = futures_util::future::join(consume(rows1, &first, &sink), async {
+            let rows2 = sqlx::raw_sql(AssertSqlSafe(script2)).fetch(&mut other);
+            let (n, r) = counted(rows2, &second, &sink).await;
+            // Closing ends its read-only transaction, whatever happened to it.
+            let _ = other.close().await;
+            (n, r)
+        })
+        .await;
+        // A second connection that fails before delivering anything (closed while it waited,
+        // unable to import the snapshot) is only unusable: what it would have read is read
+        // below, on `conn`, in the same snapshot. One that breaks after delivering fails the
+        // read, as the first would: the network is in doubt, and nothing may be planned from a
+        // read that broke.
+        (if n == 0 { r1 } else { r1.and(r2) }, n)
     };
     let read = match read {
         Ok(()) => {
