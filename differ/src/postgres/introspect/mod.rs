@@ -305,6 +305,9 @@ fn script(
     if !matches!(begin, Begin::None) {
         script.push_str(sql::SETTINGS);
     }
+    if matches!(begin, Begin::Export | Begin::Import(_)) {
+        script.push_str(sql::SPLIT_SETTINGS);
+    }
     for q in queries.iter().filter(|q| take(q.part)) {
         script.push_str(&q.sql);
         script.push_str(";\n");
@@ -313,4 +316,35 @@ fn script(
         script.push_str("COMMIT;");
     }
     script
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each half of a split read turns parallel workers off inside its own transaction; the
+    /// one-connection read (and so the benchmark's floor, which sends that script) keeps the
+    /// server's setting.
+    #[test]
+    fn only_the_split_halves_turn_parallel_workers_off() {
+        let queries = sql::queries(&sql::in_scope(None), 150000);
+        let off = sql::SPLIT_SETTINGS.trim_end();
+        let first = script(&queries, |p| !p.second(), Begin::Export, false);
+        let second = script(&queries, Part::second, Begin::Import("00000003-1"), true);
+        let rest = script(&queries, Part::second, Begin::None, true);
+        let one = script(&queries, |_| true, Begin::Plain, true);
+        for half in [&first, &second] {
+            let at = half.find(off).expect("the split setting");
+            assert!(
+                at > half.find("BEGIN").unwrap(),
+                "SET LOCAL needs the transaction"
+            );
+            assert!(
+                at < half.find("SELECT coalesce").unwrap(),
+                "before the first query"
+            );
+        }
+        assert!(!one.contains(off) && !rest.contains(off));
+        assert_eq!(one, catalog_script(&Scope::everything(), 150000));
+    }
 }
