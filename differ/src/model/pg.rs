@@ -7,7 +7,7 @@
 //! as Postgres printed them; `postgres::normalize` decides when two texts mean the same thing.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
@@ -43,29 +43,37 @@ impl fmt::Display for QName {
 /// An identifier as a person reads it: bare when it is a plain lower-case word, quoted otherwise,
 /// with control characters written as `\u{1b}` (a name from a hostile database must not drive
 /// the reader's terminal). Only for messages; SQL always goes through `postgres::quote_ident`.
-pub fn display_ident(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name
+pub fn display_ident(name: &str) -> DisplayIdent<'_> {
+    DisplayIdent(name)
+}
+
+/// [`display_ident`]'s result: written straight into the formatter, so the names of a large
+/// plan cost no allocation of their own.
+#[derive(Debug, Clone, Copy)]
+pub struct DisplayIdent<'a>(&'a str);
+
+impl fmt::Display for DisplayIdent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.0;
+        let plain = name
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-    if plain {
-        name.to_owned()
-    } else {
-        let mut out = String::with_capacity(name.len() + 2);
-        out.push('"');
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if plain {
+            return f.write_str(name);
+        }
+        f.write_char('"')?;
         for c in name.chars() {
             match c {
-                '"' => out.push_str("\"\""),
-                c if c.is_control() => out.extend(c.escape_unicode()),
-                c => out.push(c),
+                '"' => f.write_str("\"\"")?,
+                c if c.is_control() => write!(f, "{}", c.escape_unicode())?,
+                c => f.write_char(c)?,
             }
         }
-        out.push('"');
-        out
+        f.write_char('"')
     }
 }
 
@@ -1050,4 +1058,22 @@ fn yes() -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_as_typed_and_cannot_drive_a_terminal() {
+        let shown = |n: &str| display_ident(n).to_string();
+        assert_eq!(shown("tasks"), "tasks");
+        assert_eq!(shown("_x-1"), "_x-1");
+        assert_eq!(shown("Tasks"), "\"Tasks\"");
+        assert_eq!(shown("1st"), "\"1st\"");
+        assert_eq!(shown(""), "\"\"");
+        assert_eq!(shown("a\"b"), "\"a\"\"b\"");
+        assert_eq!(shown("x\u{1b}[31m"), "\"x\\u{1b}[31m\"");
+        assert_eq!(QName::new("My Schema", "t").to_string(), "\"My Schema\".t");
+    }
 }

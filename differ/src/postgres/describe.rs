@@ -3,6 +3,7 @@
 //! its definition before and after; this is where both sides come from.
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::ops::Bound;
 
 use super::ddl;
@@ -16,8 +17,28 @@ pub struct Definitions {
     by_object: HashMap<(String, String), String>,
 }
 
-fn sub(q: &QName, name: &str) -> String {
-    format!("{q}.{}", display_ident(name))
+/// The names of a relation and its objects (`schema.relation.object`, as steps name them),
+/// written into one buffer: a large catalog has many relations, few of them wanted.
+#[derive(Default)]
+struct Names {
+    text: String,
+    relation: usize,
+}
+
+impl Names {
+    fn relation(&mut self, q: &QName) -> &str {
+        self.text.clear();
+        let _ = write!(self.text, "{q}");
+        self.relation = self.text.len();
+        &self.text
+    }
+
+    /// `name` under the relation last named.
+    fn object(&mut self, name: &str) -> &str {
+        self.text.truncate(self.relation);
+        let _ = write!(self.text, ".{}", display_ident(name));
+        &self.text
+    }
 }
 
 fn with_comments(first: String, comments: Vec<String>) -> String {
@@ -45,12 +66,14 @@ impl Definitions {
         // The text is worked out only for a wanted name.
         macro_rules! put {
             ($kind:expr, $name:expr, $text:expr) => {{
-                let name: String = $name;
-                if wanted.contains(&name) {
-                    d.by_object.insert(($kind.to_owned(), name), $text);
+                let name: &str = &$name;
+                if wanted.contains(name) {
+                    d.by_object
+                        .insert(($kind.to_owned(), name.to_owned()), $text);
                 }
             }};
         }
+        let mut names = Names::default();
         for (name, s) in &c.schemas {
             let create = format!("CREATE SCHEMA {}", quote_ident(name));
             let comment = s
@@ -120,7 +143,7 @@ impl Definitions {
             );
         }
         for (q, v) in &c.views {
-            if !under(&q.to_string()) {
+            if !under(names.relation(q)) {
                 continue;
             }
             let kind = if v.materialized {
@@ -130,24 +153,28 @@ impl Definitions {
             };
             put!(
                 kind,
-                q.to_string(),
+                names.relation(q),
                 with_comments(ddl::create_view(q, v, false), ddl::view_comments(q, v))
             );
             for (name, ix) in &v.indexes {
-                put!("index", sub(q, name), ddl::create_index(q, name, ix, false));
+                put!(
+                    "index",
+                    names.object(name),
+                    ddl::create_index(q, name, ix, false)
+                );
             }
             for (name, t) in &v.triggers {
-                put!("trigger", sub(q, name), t.definition.clone());
+                put!("trigger", names.object(name), t.definition.clone());
             }
         }
         for (q, t) in &c.tables {
-            if !under(&q.to_string()) {
+            if !under(names.relation(q)) {
                 continue;
             }
             let qt = quote_qname(q);
             put!(
                 "table",
-                q.to_string(),
+                names.relation(q),
                 with_comments(ddl::create_table(q, t), ddl::table_comments(q, t))
             );
             for col in &t.columns {
@@ -159,7 +186,7 @@ impl Definitions {
                 });
                 put!(
                     "column",
-                    sub(q, &col.name),
+                    names.object(&col.name),
                     with_comments(ddl::column_def(col), comment.into_iter().collect())
                 );
             }
@@ -176,7 +203,7 @@ impl Definitions {
             if let Some(pk) = &t.primary_key {
                 put!(
                     "primary-key",
-                    sub(q, &pk.name),
+                    names.object(&pk.name),
                     with_comments(
                         format!("ALTER TABLE {qt} ADD {}", ddl::primary_key_clause(pk)),
                         constraint_comment(&pk.name, pk.comment.as_deref()),
@@ -186,7 +213,7 @@ impl Definitions {
             for (name, u) in &t.uniques {
                 put!(
                     "unique",
-                    sub(q, name),
+                    names.object(name),
                     with_comments(
                         format!("ALTER TABLE {qt} ADD {}", ddl::unique_clause(name, u)),
                         constraint_comment(name, u.comment.as_deref()),
@@ -196,7 +223,7 @@ impl Definitions {
             for (name, k) in &t.checks {
                 put!(
                     "check",
-                    sub(q, name),
+                    names.object(name),
                     with_comments(
                         format!("ALTER TABLE {qt} ADD {}", ddl::check_clause(name, k)),
                         constraint_comment(name, k.comment.as_deref()),
@@ -206,7 +233,7 @@ impl Definitions {
             for (name, x) in &t.excludes {
                 put!(
                     "exclusion",
-                    sub(q, name),
+                    names.object(name),
                     with_comments(
                         format!(
                             "ALTER TABLE {qt} ADD CONSTRAINT {} {}",
@@ -220,7 +247,7 @@ impl Definitions {
             for (name, fk) in &t.foreign_keys {
                 put!(
                     "foreign-key",
-                    sub(q, name),
+                    names.object(name),
                     with_comments(
                         format!(
                             "ALTER TABLE {qt} ADD {}",
@@ -238,7 +265,7 @@ impl Definitions {
                     .map(|text| ddl::comment(&format!("INDEX {qi}"), Some(text)));
                 put!(
                     "index",
-                    sub(q, name),
+                    names.object(name),
                     with_comments(
                         ddl::create_index(q, name, ix, false),
                         comment.into_iter().collect(),
@@ -246,10 +273,10 @@ impl Definitions {
                 );
             }
             for (name, tr) in &t.triggers {
-                put!("trigger", sub(q, name), tr.definition.clone());
+                put!("trigger", names.object(name), tr.definition.clone());
             }
             for (name, p) in &t.policies {
-                put!("policy", sub(q, name), ddl::create_policy(q, name, p));
+                put!("policy", names.object(name), ddl::create_policy(q, name, p));
             }
         }
         d
