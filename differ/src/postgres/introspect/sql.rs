@@ -326,7 +326,15 @@ pub(super) fn queries(scope: &str, server_version: u32) -> Vec<Query> {
             ("elem_schema", "en.nspname"),
             ("elem_name", "et.typname"),
             ("not_null", "a.attnotnull"),
-            ("default", "pg_get_expr(ad.adbin, ad.adrelid, true)"),
+            // A default cannot refer to a column, so it is printed without its relation:
+            // given one, the server opens the relation and builds its cache entry, for every
+            // table with a default, on every connection (at 5,000 tables, 563 → 422 ms for
+            // this query on a new connection). A generated column's expression does refer to
+            // columns and keeps its relation.
+            (
+                "default",
+                "pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END, true)",
+            ),
             ("attrdef_oid", "ad.oid::int8"),
             ("identity", "a.attidentity"),
             ("generated", "a.attgenerated"),
