@@ -13,7 +13,8 @@
 //!
 //! Either way the documents are decoded as they arrive (`rows.rs`) and assembled into the model
 //! as soon as what they refer to is in (`assemble.rs`), while the server computes the next
-//! ones; a document's text is dropped once decoded.
+//! ones; a document's text is dropped once decoded. A small row between two documents
+//! ([`sql::FLUSH`]) makes the server send each document whole as soon as it is computed.
 
 mod assemble;
 mod rows;
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, Connection, PgConnection, Row};
+use sqlx::{AssertSqlSafe, Column, Connection, PgConnection, Row};
 
 use self::assemble::Assembly;
 use self::sql::Part;
@@ -210,6 +211,13 @@ async fn counted(
             Ok(row) => row,
             Err(e) => return (n, Err(query_error(e))),
         };
+        if row
+            .columns()
+            .first()
+            .is_some_and(|c| c.name() == sql::FLUSH_COLUMN)
+        {
+            continue;
+        }
         let Some(part) = parts.get(n) else {
             return (
                 n,
@@ -259,11 +267,12 @@ pub async fn ping(conn: &mut PgConnection) -> Result<(), PgError> {
     })
 }
 
-/// The whole catalog read as the one script [`introspect`] sends on one connection: what the
-/// scale benchmark times as the floor (the server's work and the transfer, no decoding).
+/// The whole catalog read as the one script [`introspect`] sends on one connection, without
+/// the flushes between documents: what the scale benchmark times as the floor (the catalog
+/// queries alone, the server's work and the transfer, no decoding).
 pub fn catalog_script(scope: &Scope, server_version: u32) -> String {
     let queries = sql::queries(&sql::in_scope(scope.schemas.as_deref()), server_version);
-    script(&queries, |_| true, Begin::Plain, true)
+    with_flushes(&queries, |_| true, Begin::Plain, true, false)
 }
 
 /// How a script opens its transaction.
@@ -284,6 +293,17 @@ fn script(
     take: impl Fn(Part) -> bool,
     begin: Begin,
     commit: bool,
+) -> String {
+    with_flushes(queries, take, begin, commit, true)
+}
+
+/// [`script`], with [`sql::FLUSH`] between the documents when `flush`.
+fn with_flushes(
+    queries: &[sql::Query],
+    take: impl Fn(Part) -> bool,
+    begin: Begin,
+    commit: bool,
+    flush: bool,
 ) -> String {
     let mut script = String::new();
     let open = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n";
@@ -308,7 +328,10 @@ fn script(
     if matches!(begin, Begin::Export | Begin::Import(_)) {
         script.push_str(sql::SPLIT_SETTINGS);
     }
-    for q in queries.iter().filter(|q| take(q.part)) {
+    for (i, q) in queries.iter().filter(|q| take(q.part)).enumerate() {
+        if flush && i > 0 {
+            script.push_str(sql::FLUSH);
+        }
         script.push_str(&q.sql);
         script.push_str(";\n");
     }
@@ -345,6 +368,49 @@ mod tests {
             );
         }
         assert!(!one.contains(off) && !rest.contains(off));
-        assert_eq!(one, catalog_script(&Scope::everything(), 150000));
+    }
+
+    /// Between every two documents of a message, and nowhere else: not before the first, not
+    /// after the last (the message's end sends everything), not in the floor's script.
+    #[test]
+    fn documents_are_separated_by_flushes() {
+        let queries = sql::queries(&sql::in_scope(None), 150000);
+        let flush = sql::FLUSH.trim_end();
+        let halves = [
+            (
+                script(&queries, |p| !p.second(), Begin::Export, false),
+                queries.iter().filter(|q| !q.part.second()).count(),
+            ),
+            (
+                script(&queries, Part::second, Begin::Import("00000003-1"), true),
+                queries.iter().filter(|q| q.part.second()).count(),
+            ),
+            (
+                script(&queries, |_| true, Begin::Plain, true),
+                queries.len(),
+            ),
+        ];
+        for (text, documents) in &halves {
+            let statements: Vec<&str> = text.split(";\n").map(str::trim).collect();
+            let kinds: Vec<char> = statements
+                .iter()
+                .filter_map(|s| {
+                    if format!("{s};") == flush {
+                        Some('f')
+                    } else if s.starts_with("SELECT coalesce") {
+                        Some('d')
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let expected: Vec<char> = (0..*documents)
+                .flat_map(|i| if i == 0 { vec!['d'] } else { vec!['f', 'd'] })
+                .collect();
+            assert_eq!(kinds, expected);
+        }
+        let floor = catalog_script(&Scope::everything(), 150000);
+        assert!(!floor.contains(flush));
+        assert_eq!(floor, halves[2].0.replace(sql::FLUSH, ""));
     }
 }
