@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::str::FromStr;
 
-use squawk_linter::{Linter, Version};
+use squawk_linter::{Linter, Rule, Version};
 
 use crate::plan::{Lint as PlanLint, Plan, Step, Store};
 use squawk_syntax::SourceFile;
@@ -47,6 +47,11 @@ pub struct LintOptions {
     /// `adding-field-with-default` (<= 11), `adding-not-nullable-field` (< 12), `prefer-repack`
     /// (>= 19).
     pub pg_version: Option<String>,
+    /// Run only the rules whose findings [`annotate`] can show: the rules whose findings
+    /// repeat one of our hazards, give schema advice or are known misfires (see
+    /// [`TREATMENTS`]) are left out, and so is `require-lock-timeout` when the lock timeout
+    /// is set (it cannot fire). About a third of squawk's time on a large plan.
+    pub shown_only: bool,
 }
 
 impl Default for LintOptions {
@@ -56,6 +61,7 @@ impl Default for LintOptions {
             sets_lock_timeout: true,
             sets_statement_timeout: false,
             pg_version: None,
+            shown_only: false,
         }
     }
 }
@@ -81,7 +87,15 @@ pub fn lint_group(
 ) -> Vec<Vec<Finding>> {
     let script = Script::build(statements, in_transaction, options);
 
-    let mut linter = Linter::with_default_rules();
+    let mut linter = if options.shown_only {
+        let mut hidden = hidden_rules();
+        if options.sets_lock_timeout {
+            hidden.push(Rule::RequireLockTimeout);
+        }
+        Linter::with_rules(&[], &hidden)
+    } else {
+        Linter::with_default_rules()
+    };
     // Kept in step with the explicit BEGIN/COMMIT framing; see `Script::build`.
     linter.settings.assume_in_transaction = in_transaction;
     if let Some(version) = options
@@ -198,6 +212,16 @@ pub const TREATMENTS: &[(&str, Treatment)] = &[
     ("require-statement-timeout", Suppress),
 ];
 
+/// The rules whose findings [`annotate`] never shows (whatever the step, but for
+/// `constraint-missing-not-valid`, shown on `VALIDATE` steps).
+fn hidden_rules() -> Vec<Rule> {
+    TREATMENTS
+        .iter()
+        .filter(|(name, t)| *t != Lint && *name != "constraint-missing-not-valid")
+        .filter_map(|(name, _)| Rule::try_from(*name).ok())
+        .collect()
+}
+
 /// Looks up [`TREATMENTS`]; unknown rules are shown as lints.
 pub fn treatment(rule: &str) -> Treatment {
     TREATMENTS
@@ -210,7 +234,10 @@ pub fn treatment(rule: &str) -> Treatment {
 /// steps: findings that repeat one of the step's hazards, schema advice and known misfires
 /// are left out.
 pub fn annotate(plan: &mut Plan) {
-    let options = LintOptions::default();
+    let options = LintOptions {
+        shown_only: true,
+        ..LintOptions::default()
+    };
     // Steps that drop or rename only to re-create (a rebuilt view, an enum rewritten through a
     // temporary name, seadiff's own temporary check): "this may break clients" is not so.
     let mut rebuilding = vec![false; plan.steps.len()];
@@ -840,5 +867,87 @@ COMMIT;"#;
         assert!(has_rules("comment"));
         assert!(has_rules("CREATE INDEX \"i\" ON \"t\" (\"c\")"));
         assert!(has_rules(" COMMENTS"));
+    }
+
+    /// The reduced rule set `annotate` runs finds exactly the findings it would show with
+    /// every rule, on statements of every kind a plan holds; and every hidden rule's name is a
+    /// rule of the pinned squawk, so the reduction is real.
+    #[test]
+    fn running_only_the_shown_rules_loses_no_shown_finding() {
+        let long = "x".repeat(70);
+        let add_long = format!(r#"ALTER TABLE "public"."t" ADD COLUMN "{long}" text"#);
+        let statements = [
+            r#"CREATE TABLE "public"."n" ("id" integer NOT NULL, "at" timestamp, "c" char(3), "v" varchar(9))"#,
+            r#"ALTER TABLE "public"."t" ADD COLUMN "c" integer NOT NULL DEFAULT 0"#,
+            r#"ALTER TABLE "public"."t" ADD COLUMN "d" integer NOT NULL"#,
+            r#"ALTER TABLE "public"."t" ALTER COLUMN "c" TYPE bigint"#,
+            r#"ALTER TABLE "public"."t" ALTER COLUMN "c" DROP NOT NULL"#,
+            r#"ALTER TABLE "public"."t" ALTER COLUMN "c" SET NOT NULL"#,
+            r#"ALTER TABLE "public"."t" ALTER COLUMN "c" DROP DEFAULT"#,
+            r#"ALTER TABLE "public"."t" DROP COLUMN "c""#,
+            r#"ALTER TABLE "public"."t" ADD CONSTRAINT "k" CHECK ("c" > 0)"#,
+            r#"ALTER TABLE "public"."t" ADD CONSTRAINT "k2" CHECK ("c" > 0) NOT VALID"#,
+            r#"ALTER TABLE "public"."t" VALIDATE CONSTRAINT "k2""#,
+            r#"ALTER TABLE "public"."t" ADD CONSTRAINT "f" FOREIGN KEY ("c") REFERENCES "public"."u" ("id")"#,
+            r#"ALTER TABLE "public"."t" ADD CONSTRAINT "u" UNIQUE ("c")"#,
+            r#"ALTER TABLE "public"."t" DROP CONSTRAINT "k""#,
+            r#"ALTER TABLE "public"."t" RENAME COLUMN "a" TO "b""#,
+            r#"ALTER TABLE "public"."t" RENAME TO "t2""#,
+            r#"ALTER TABLE "public"."t" SET SCHEMA "other""#,
+            r#"CREATE INDEX "i" ON "public"."t" ("c")"#,
+            r#"CREATE INDEX CONCURRENTLY "i2" ON "public"."t" ("c")"#,
+            r#"DROP INDEX "public"."i""#,
+            r#"DROP INDEX CONCURRENTLY "public"."i2""#,
+            r#"DROP TABLE "public"."t""#,
+            r#"DROP VIEW "public"."v""#,
+            r#"DROP TYPE "public"."e""#,
+            r#"DROP FUNCTION "public"."f"()"#,
+            r#"DROP SEQUENCE "public"."s""#,
+            r#"DROP SCHEMA "s""#,
+            r#"ALTER TYPE "public"."e" ADD VALUE 'x'"#,
+            r#"CREATE TABLE "public"."p" ("id" serial PRIMARY KEY)"#,
+            &add_long,
+            "ALTER TABLE \"public\".\"t\" ADD COLUMN",
+        ];
+        let reduced = LintOptions {
+            shown_only: true,
+            ..LintOptions::default()
+        };
+        let (mut hidden_fired, mut shown_fired) = (false, false);
+        for in_transaction in [true, false] {
+            for sql in &statements {
+                let all = lint_group(&[sql], in_transaction, &LintOptions::default()).remove(0);
+                let (shown, hidden): (Vec<Finding>, Vec<Finding>) =
+                    all.into_iter().partition(|f| {
+                        treatment(&f.rule) == Lint || f.rule == "constraint-missing-not-valid"
+                    });
+                hidden_fired |= !hidden.is_empty();
+                shown_fired |= !shown.is_empty();
+                assert_eq!(
+                    lint_group(&[sql], in_transaction, &reduced).remove(0),
+                    shown,
+                    "{sql} (in a transaction: {in_transaction})"
+                );
+            }
+            let together = lint_group(&statements, in_transaction, &LintOptions::default());
+            let shown: Vec<Vec<Finding>> = together
+                .into_iter()
+                .map(|list| {
+                    list.into_iter()
+                        .filter(|f| {
+                            treatment(&f.rule) == Lint || f.rule == "constraint-missing-not-valid"
+                        })
+                        .collect()
+                })
+                .collect();
+            assert_eq!(lint_group(&statements, in_transaction, &reduced), shown);
+        }
+        assert!(hidden_fired && shown_fired);
+        let hideable = TREATMENTS.iter().filter(|(_, t)| *t != Lint).count();
+        assert_eq!(
+            hidden_rules().len(),
+            hideable - 1,
+            "every hidden name is a rule"
+        );
     }
 }
