@@ -245,8 +245,9 @@ where
         // worker's other tasks to another thread meanwhile.
         Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
             tokio::task::block_in_place(|| {
-                plan_alongside(current, desired, &opts, warnings, || {
+                plan_alongside(current, desired, &opts, warnings, |waiting| {
                     let (touched, analysis) = diff::touched_analysed(current, desired, &opts);
+                    waiting();
                     let stats = handle.block_on(probe(touched))?;
                     Ok((forward_opts(stats), Some(analysis)))
                 })
@@ -255,7 +256,7 @@ where
         _ => {
             let (touched, analysis) = diff::touched_analysed(current, desired, &opts);
             let stats = probe(touched).await?;
-            plan_alongside(current, desired, &opts, warnings, || {
+            plan_alongside(current, desired, &opts, warnings, |_| {
                 Ok((forward_opts(stats), Some(analysis)))
             })
         }
@@ -275,7 +276,7 @@ pub fn make_plan(
     warnings: &[String],
 ) -> Plan {
     let planned: Result<Plan, std::convert::Infallible> =
-        plan_alongside(current, desired, opts, warnings, || {
+        plan_alongside(current, desired, opts, warnings, |_| {
             Ok((opts.clone(), None))
         });
     match planned {
@@ -285,7 +286,9 @@ pub fn make_plan(
 
 /// [`make_plan`] with the forward plan's options from `forward_opts` (and the planner's
 /// analysis, when it made one), which runs on this thread while the other threads work out
-/// what does not depend on them: the fingerprints, and the rollback plan.
+/// what does not depend on them: the fingerprints, and the rollback plan. The rollback plan
+/// starts at once; the fingerprints when `forward_opts` says it is about to wait (for the
+/// server to look at the data: a core would stand idle), or when it returns.
 ///
 /// The rollback plan assumes every table may hold rows whatever the probe found (its hazards
 /// and online DDL are for the day it runs, after the forward plan and the writes since), so
@@ -295,15 +298,25 @@ fn plan_alongside<'a, E>(
     desired: &'a Catalog,
     opts: &'a DiffOptions,
     warnings: &[String],
-    forward_opts: impl FnOnce() -> Result<(DiffOptions, Option<diff::Analysis<'a>>), E>,
+    forward_opts: impl FnOnce(&mut dyn FnMut()) -> Result<(DiffOptions, Option<diff::Analysis<'a>>), E>,
 ) -> Result<Plan, E> {
     let (mut plan, fingerprints, back) = std::thread::scope(|s| {
-        let fp_current = s.spawn(|| catalog_fingerprint(current));
-        let fp_desired = s.spawn(|| catalog_fingerprint(desired));
         // Started before the forward steps are known (they are the usual case; when there are
         // none, this thread's work is thrown away).
         let back = s.spawn(move || rollback_plan(current, desired, opts));
-        let (opts, analysis) = forward_opts()?;
+        let mut fingerprinting = None;
+        let mut fingerprint = || {
+            fingerprinting.get_or_insert_with(|| {
+                (
+                    s.spawn(|| catalog_fingerprint(current)),
+                    s.spawn(|| catalog_fingerprint(desired)),
+                )
+            });
+        };
+        let forward = forward_opts(&mut fingerprint);
+        fingerprint();
+        let (fp_current, fp_desired) = fingerprinting.expect("started above");
+        let (opts, analysis) = forward?;
         let (steps, order_warnings) = diff::diff_analysed(current, desired, &opts, analysis);
         let changes = !steps.is_empty();
         let plan = one_way(steps, order_warnings, current, desired, &opts, warnings);
