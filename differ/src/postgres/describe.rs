@@ -48,13 +48,16 @@ fn with_comments(first: String, comments: Vec<String>) -> String {
         .join(";\n")
 }
 
-/// Whether some name in `wanted` is `prefix` or starts with it (names that start with a
-/// prefix sort right after it): a relation whose objects may be wanted.
-fn any_under(wanted: &BTreeSet<String>, prefix: &str) -> bool {
-    wanted
-        .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-        .next()
-        .is_some_and(|n| n.starts_with(prefix))
+/// The names in `wanted` that are `prefix` or start with it (they sort right after it): the
+/// wanted objects of a relation, usually none or a few.
+fn all_under<'w>(wanted: &'w BTreeSet<String>, prefix: &str, out: &mut Vec<&'w str>) {
+    out.clear();
+    out.extend(
+        wanted
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .map(String::as_str)
+            .take_while(|n| n.starts_with(prefix)),
+    );
 }
 
 impl Definitions {
@@ -62,12 +65,22 @@ impl Definitions {
     /// of a large catalog: only their relations are printed.
     pub fn of_named(c: &Catalog, wanted: &BTreeSet<String>) -> Definitions {
         let mut d = Definitions::default();
-        let under = |prefix: &str| any_under(wanted, prefix);
         // The text is worked out only for a wanted name.
         macro_rules! put {
             ($kind:expr, $name:expr, $text:expr) => {{
                 let name: &str = &$name;
                 if wanted.contains(name) {
+                    d.by_object
+                        .insert(($kind.to_owned(), name.to_owned()), $text);
+                }
+            }};
+        }
+        // Within a relation: its wanted names, looked through instead of the whole set.
+        let mut here: Vec<&str> = Vec::new();
+        macro_rules! put_here {
+            ($kind:expr, $name:expr, $text:expr) => {{
+                let name: &str = &$name;
+                if here.contains(&name) {
                     d.by_object
                         .insert(($kind.to_owned(), name.to_owned()), $text);
                 }
@@ -143,7 +156,8 @@ impl Definitions {
             );
         }
         for (q, v) in &c.views {
-            if !under(names.relation(q)) {
+            all_under(wanted, names.relation(q), &mut here);
+            if here.is_empty() {
                 continue;
             }
             let kind = if v.materialized {
@@ -151,43 +165,46 @@ impl Definitions {
             } else {
                 "view"
             };
-            put!(
+            put_here!(
                 kind,
                 names.relation(q),
                 with_comments(ddl::create_view(q, v, false), ddl::view_comments(q, v))
             );
             for (name, ix) in &v.indexes {
-                put!(
+                put_here!(
                     "index",
                     names.object(name),
                     ddl::create_index(q, name, ix, false)
                 );
             }
             for (name, t) in &v.triggers {
-                put!("trigger", names.object(name), t.definition.clone());
+                put_here!("trigger", names.object(name), t.definition.clone());
             }
         }
         for (q, t) in &c.tables {
-            if !under(names.relation(q)) {
+            all_under(wanted, names.relation(q), &mut here);
+            if here.is_empty() {
                 continue;
             }
             let qt = quote_qname(q);
-            put!(
+            put_here!(
                 "table",
                 names.relation(q),
                 with_comments(ddl::create_table(q, t), ddl::table_comments(q, t))
             );
             for col in &t.columns {
-                let comment = col.comment.as_deref().map(|text| {
-                    ddl::comment(
-                        &format!("COLUMN {qt}.{}", quote_ident(&col.name)),
-                        Some(text),
-                    )
-                });
-                put!(
+                let comment = || {
+                    col.comment.as_deref().map(|text| {
+                        ddl::comment(
+                            &format!("COLUMN {qt}.{}", quote_ident(&col.name)),
+                            Some(text),
+                        )
+                    })
+                };
+                put_here!(
                     "column",
                     names.object(&col.name),
-                    with_comments(ddl::column_def(col), comment.into_iter().collect())
+                    with_comments(ddl::column_def(col), comment().into_iter().collect())
                 );
             }
             let constraint_comment = |name: &str, text: Option<&str>| -> Vec<String> {
@@ -201,7 +218,7 @@ impl Definitions {
                 .collect()
             };
             if let Some(pk) = &t.primary_key {
-                put!(
+                put_here!(
                     "primary-key",
                     names.object(&pk.name),
                     with_comments(
@@ -211,7 +228,7 @@ impl Definitions {
                 );
             }
             for (name, u) in &t.uniques {
-                put!(
+                put_here!(
                     "unique",
                     names.object(name),
                     with_comments(
@@ -221,7 +238,7 @@ impl Definitions {
                 );
             }
             for (name, k) in &t.checks {
-                put!(
+                put_here!(
                     "check",
                     names.object(name),
                     with_comments(
@@ -231,7 +248,7 @@ impl Definitions {
                 );
             }
             for (name, x) in &t.excludes {
-                put!(
+                put_here!(
                     "exclusion",
                     names.object(name),
                     with_comments(
@@ -245,7 +262,7 @@ impl Definitions {
                 );
             }
             for (name, fk) in &t.foreign_keys {
-                put!(
+                put_here!(
                     "foreign-key",
                     names.object(name),
                     with_comments(
@@ -258,25 +275,26 @@ impl Definitions {
                 );
             }
             for (name, ix) in &t.indexes {
-                let qi = quote_qname(&QName::new(q.schema.clone(), name.clone()));
-                let comment = ix
-                    .comment
-                    .as_deref()
-                    .map(|text| ddl::comment(&format!("INDEX {qi}"), Some(text)));
-                put!(
+                let comment = || {
+                    ix.comment.as_deref().map(|text| {
+                        let qi = quote_qname(&QName::new(q.schema.clone(), name.clone()));
+                        ddl::comment(&format!("INDEX {qi}"), Some(text))
+                    })
+                };
+                put_here!(
                     "index",
                     names.object(name),
                     with_comments(
                         ddl::create_index(q, name, ix, false),
-                        comment.into_iter().collect(),
+                        comment().into_iter().collect(),
                     )
                 );
             }
             for (name, tr) in &t.triggers {
-                put!("trigger", names.object(name), tr.definition.clone());
+                put_here!("trigger", names.object(name), tr.definition.clone());
             }
             for (name, p) in &t.policies {
-                put!("policy", names.object(name), ddl::create_policy(q, name, p));
+                put_here!("policy", names.object(name), ddl::create_policy(q, name, p));
             }
         }
         d
@@ -317,5 +335,138 @@ pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
                 after: a.map(str::to_owned),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+    use serde_json::json;
+
+    use super::super::{DiffOptions, make_plan};
+    use crate::model::pg::{Catalog, Check, ColType, Column, Index, QName, SchemaDef, Table};
+
+    fn col(name: &str, ty: &str, comment: Option<&str>) -> Column {
+        let mut c = Column::new(name, ColType::builtin(ty));
+        c.comment = comment.map(str::to_owned);
+        c
+    }
+
+    fn index(json: serde_json::Value) -> Index {
+        serde_json::from_value(json).expect("an index")
+    }
+
+    fn check(expr: &str, comment: Option<&str>) -> Check {
+        serde_json::from_value(json!({ "expr": expr, "comment": comment })).expect("a check")
+    }
+
+    /// Tables whose names are prefixes of each other (`t`, `t2`), a name that must be
+    /// quoted, comments on columns, indexes and checks: the definitions before and after
+    /// land on the altering steps of both the plan and its rollback, and on nothing else.
+    fn catalogs() -> (Catalog, Catalog) {
+        let side = |name_type: &str, predicate: Option<&str>, expr: &str, upper: &str| {
+            let mut c = Catalog::default();
+            c.schemas.insert("public".into(), SchemaDef::default());
+            let mut t = Table::default();
+            t.columns.push(col("id", "integer", None));
+            t.columns.push(col("name", name_type, Some("the name")));
+            t.columns.push(col("price", "numeric", None));
+            t.indexes.insert(
+                "t_name_idx".into(),
+                index(json!({
+                    "method": "btree",
+                    "keys": [{ "column": "name", "nulls_first": false }],
+                    "predicate": predicate,
+                    "comment": "by name",
+                })),
+            );
+            t.checks
+                .insert("price_positive".into(), check(expr, Some("no gifts")));
+            c.tables.insert(QName::new("public", "t"), t);
+            let mut t2 = Table::default();
+            t2.columns.push(col("name", "text", Some("unrelated")));
+            t2.indexes.insert(
+                "t_name_idx2".into(),
+                index(json!({ "method": "btree", "keys": [{ "column": "name", "nulls_first": false }] })),
+            );
+            c.tables.insert(QName::new("public", "t2"), t2);
+            let mut quoted = Table::default();
+            quoted.columns.push(col("Mixed Case", upper, None));
+            c.tables.insert(QName::new("public", "T Upper"), quoted);
+            c
+        };
+        (
+            side("text", None, "price > 0", "integer"),
+            side(
+                "character varying(10)",
+                Some("name IS NOT NULL"),
+                "price >= 0",
+                "bigint",
+            ),
+        )
+    }
+
+    #[test]
+    fn altered_objects_carry_their_definitions_both_ways() {
+        let (current, desired) = catalogs();
+        let plan = make_plan(&current, &desired, &DiffOptions::default(), &[]);
+        let shown = |p: &crate::plan::Plan| -> String {
+            p.steps
+                .iter()
+                .filter_map(|s| {
+                    let d = s.ddl.as_ref()?;
+                    Some(format!(
+                        "{} {}\n  - {}\n  + {}\n",
+                        s.object.kind,
+                        s.object.name,
+                        d.before.as_deref().unwrap_or("-").replace('\n', "\n    "),
+                        d.after.as_deref().unwrap_or("-").replace('\n', "\n    "),
+                    ))
+                })
+                .collect()
+        };
+        expect![[r#"
+            check public.t.price_positive
+              - ALTER TABLE "public"."t" ADD CONSTRAINT "price_positive" CHECK (price > 0);
+                COMMENT ON CONSTRAINT "price_positive" ON "public"."t" IS 'no gifts'
+              + ALTER TABLE "public"."t" ADD CONSTRAINT "price_positive" CHECK (price >= 0);
+                COMMENT ON CONSTRAINT "price_positive" ON "public"."t" IS 'no gifts'
+            column public."T Upper"."Mixed Case"
+              - "Mixed Case" integer
+              + "Mixed Case" bigint
+            column public.t.name
+              - "name" text;
+                COMMENT ON COLUMN "public"."t"."name" IS 'the name'
+              + "name" character varying(10);
+                COMMENT ON COLUMN "public"."t"."name" IS 'the name'
+            index public.t.t_name_idx
+              - CREATE INDEX "t_name_idx" ON "public"."t" USING "btree" ("name");
+                COMMENT ON INDEX "public"."t_name_idx" IS 'by name'
+              + CREATE INDEX "t_name_idx" ON "public"."t" USING "btree" ("name") WHERE name IS NOT NULL;
+                COMMENT ON INDEX "public"."t_name_idx" IS 'by name'
+        "#]]
+        .assert_eq(&shown(&plan));
+        let back = plan.rollback.as_deref().expect("a rollback");
+        expect![[r#"
+            check public.t.price_positive
+              - ALTER TABLE "public"."t" ADD CONSTRAINT "price_positive" CHECK (price >= 0);
+                COMMENT ON CONSTRAINT "price_positive" ON "public"."t" IS 'no gifts'
+              + ALTER TABLE "public"."t" ADD CONSTRAINT "price_positive" CHECK (price > 0);
+                COMMENT ON CONSTRAINT "price_positive" ON "public"."t" IS 'no gifts'
+            column public."T Upper"."Mixed Case"
+              - "Mixed Case" bigint
+              + "Mixed Case" integer
+            column public.t.name
+              - "name" character varying(10);
+                COMMENT ON COLUMN "public"."t"."name" IS 'the name'
+              + "name" text;
+                COMMENT ON COLUMN "public"."t"."name" IS 'the name'
+            index public.t.t_name_idx
+              - CREATE INDEX "t_name_idx" ON "public"."t" USING "btree" ("name") WHERE name IS NOT NULL;
+                COMMENT ON INDEX "public"."t_name_idx" IS 'by name'
+              + CREATE INDEX "t_name_idx" ON "public"."t" USING "btree" ("name");
+                COMMENT ON INDEX "public"."t_name_idx" IS 'by name'
+        "#]]
+        .assert_eq(&shown(back));
     }
 }
