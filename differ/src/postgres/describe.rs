@@ -309,13 +309,20 @@ impl Definitions {
 
 /// Puts before/after definitions on the first step of every change that alters an object.
 pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
+    for (i, ddl) in definitions(plan, current, desired) {
+        plan.steps[i].ddl = Some(ddl);
+    }
+}
+
+/// What [`annotate`] puts on the steps, by step index, without touching the plan.
+pub fn definitions(plan: &Plan, current: &Catalog, desired: &Catalog) -> Vec<(usize, DdlChange)> {
     let changes: Vec<_> = plan
         .changes()
         .into_iter()
         .filter(|c| c.op == Op::Alter)
         .collect();
     if changes.is_empty() {
-        return;
+        return Vec::new();
     }
     let wanted: BTreeSet<String> = changes
         .iter()
@@ -325,17 +332,22 @@ pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
         Definitions::of_named(current, &wanted),
         Definitions::of_named(desired, &wanted),
     );
+    let mut out = Vec::new();
     for c in changes {
         let first = &plan.steps[c.steps[0]];
         let (kind, name) = (first.object.kind.to_string(), first.object.name.clone());
         let (b, a) = (before.get(&kind, &name), after.get(&kind, &name));
         if b.is_some() && a.is_some() && b != a {
-            plan.steps[c.steps[0]].ddl = Some(DdlChange {
-                before: b.map(str::to_owned),
-                after: a.map(str::to_owned),
-            });
+            out.push((
+                c.steps[0],
+                DdlChange {
+                    before: b.map(str::to_owned),
+                    after: a.map(str::to_owned),
+                },
+            ));
         }
     }
+    out
 }
 
 #[cfg(test)]

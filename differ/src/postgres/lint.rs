@@ -234,6 +234,26 @@ pub fn treatment(rule: &str) -> Treatment {
 /// steps: findings that repeat one of the step's hazards, schema advice and known misfires
 /// are left out.
 pub fn annotate(plan: &mut Plan) {
+    let found = findings(plan);
+    attach(plan, found);
+}
+
+/// Attaches `found` (from [`findings`]) to the steps, once each.
+pub fn attach(plan: &mut Plan, found: Vec<(usize, PlanLint)>) {
+    for (i, f) in found {
+        let lints = &mut plan.steps[i].lints;
+        if !lints
+            .iter()
+            .any(|l| l.rule == f.rule && l.message == f.message)
+        {
+            lints.push(f);
+        }
+    }
+}
+
+/// What [`annotate`] attaches, by step index, without touching the plan.
+pub fn findings(plan: &Plan) -> Vec<(usize, PlanLint)> {
+    let mut found: Vec<(usize, PlanLint)> = Vec::new();
     let options = LintOptions {
         shown_only: true,
         ..LintOptions::default()
@@ -265,31 +285,25 @@ pub fn annotate(plan: &mut Plan) {
             continue;
         }
         let findings = lint_group(&statements, group.transactional, &options);
-        let mut found: Vec<(usize, Finding)> = Vec::new();
         for (k, list) in findings.into_iter().enumerate() {
             let step = &plan.steps[owners[k]];
             for f in list {
                 let breaks_clients =
                     f.rule.starts_with("ban-drop-") || f.rule.starts_with("renaming-");
                 if shown(step, &f) && !(rebuilding[owners[k]] && breaks_clients) {
-                    found.push((owners[k], f));
+                    found.push((
+                        owners[k],
+                        PlanLint {
+                            rule: f.rule,
+                            message: f.message,
+                            help: f.help,
+                        },
+                    ));
                 }
             }
         }
-        for (i, f) in found {
-            let lints = &mut plan.steps[i].lints;
-            if !lints
-                .iter()
-                .any(|l| l.rule == f.rule && l.message == f.message)
-            {
-                lints.push(PlanLint {
-                    rule: f.rule,
-                    message: f.message,
-                    help: f.help,
-                });
-            }
-        }
     }
+    found
 }
 
 /// Whether any squawk rule looks at `sql`: comments are left out of the script (a large

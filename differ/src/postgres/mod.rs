@@ -370,8 +370,8 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// A plan from its ordered steps: notices (unmanaged objects, warnings), before/after
-/// definitions, what was compared and, with [`DiffOptions::lint`], squawk's findings. Its
-/// fingerprints are the caller's to add.
+/// definitions, what was compared and, with [`DiffOptions::lint`], squawk's findings (worked
+/// out beside the definitions). Its fingerprints are the caller's to add.
 fn one_way(
     steps: Vec<Step>,
     order_warnings: Vec<String>,
@@ -403,10 +403,22 @@ fn one_way(
         notices,
         ..Plan::default()
     };
-    describe::annotate(&mut plan, current, desired);
     plan.compared.insert(Store::Postgres, compared(desired));
     if opts.lint {
-        lint::annotate(&mut plan);
+        // Both only read the plan: squawk on a thread of its own meanwhile.
+        let (ddl, lints) = std::thread::scope(|s| {
+            let lints = s.spawn(|| lint::findings(&plan));
+            (
+                describe::definitions(&plan, current, desired),
+                joined(lints),
+            )
+        });
+        for (i, d) in ddl {
+            plan.steps[i].ddl = Some(d);
+        }
+        lint::attach(&mut plan, lints);
+    } else {
+        describe::annotate(&mut plan, current, desired);
     }
     plan
 }
