@@ -277,6 +277,7 @@ fn planner<'a>(
         carried: BTreeSet::new(),
         renamed_tables: BTreeMap::new(),
         unchanged: HashSet::default(),
+        desired_indexes: std::cell::OnceCell::new(),
     };
     let reusable = analysis.filter(|a| {
         std::ptr::eq(a.cur, current)
@@ -367,6 +368,9 @@ struct Planner<'a> {
     renamed_tables: BTreeMap<QName, QName>,
     /// Tables equal on both sides under the same name (most of a large catalog).
     unchanged: HashSet<&'a QName, FastHash>,
+    /// The desired side's indexes (of tables, unique constraints and views) by schema and
+    /// name, built at the first lookup: an index is named within its schema, not its table.
+    desired_indexes: std::cell::OnceCell<HashSet<(&'a str, &'a str), FastHash>>,
 }
 
 /// An [`ObjRef`], borrowed: for lookups in large sets without copying names.
@@ -628,6 +632,9 @@ impl Planner<'_> {
     /// The tables of `rebuild`'s objects (see [`Planner::rebuilt_tables`]).
     fn rebuilt_tables(&self) -> BTreeSet<QName> {
         let mut out = BTreeSet::new();
+        // Indexes are named within their schema: the tables holding each name, built when a
+        // rebuilt index asks.
+        let mut holders: Option<HashMap<(&str, &str), Vec<&QName>, FastHash>> = None;
         for obj in &self.rebuild {
             match obj.kind {
                 ObjKind::Table
@@ -637,20 +644,31 @@ impl Planner<'_> {
                 | ObjKind::Policy => {
                     out.insert(obj.qname());
                 }
-                // Indexes are named within their schema: find the table that holds one.
                 ObjKind::Index => {
-                    let holds = |t: &crate::model::pg::Table| {
-                        t.indexes.contains_key(&obj.name)
-                            || t.uniques.contains_key(&obj.name)
-                            || t.excludes.contains_key(&obj.name)
-                            || t.primary_key.as_ref().is_some_and(|k| k.name == obj.name)
-                    };
+                    let holders = holders.get_or_insert_with(|| {
+                        let mut m: HashMap<(&str, &str), Vec<&QName>, FastHash> =
+                            HashMap::default();
+                        for (q, t) in &self.cur.tables {
+                            let names = t
+                                .indexes
+                                .keys()
+                                .chain(t.uniques.keys())
+                                .chain(t.excludes.keys())
+                                .chain(t.primary_key.iter().map(|k| &k.name));
+                            for n in names {
+                                m.entry((q.schema.as_str(), n.as_str()))
+                                    .or_default()
+                                    .push(q);
+                            }
+                        }
+                        m
+                    });
                     out.extend(
-                        self.cur
-                            .tables
-                            .iter()
-                            .filter(|(q, t)| q.schema == obj.schema && holds(t))
-                            .map(|(q, _)| q.clone()),
+                        holders
+                            .get(&(obj.schema.as_str(), obj.name.as_str()))
+                            .into_iter()
+                            .flatten()
+                            .map(|q| (*q).clone()),
                     );
                 }
                 _ => {}
@@ -798,12 +816,23 @@ impl Planner<'_> {
             ObjKind::Table => d.tables.contains_key(&q),
             ObjKind::Column => d.tables.get(&q).is_some_and(|t| t.column(sub).is_some()),
             ObjKind::View => d.views.contains_key(&q),
-            ObjKind::Index => {
-                d.tables
-                    .values()
-                    .any(|t| t.indexes.contains_key(&q.name) || t.uniques.contains_key(&q.name))
-                    || d.views.values().any(|v| v.indexes.contains_key(&q.name))
-            }
+            ObjKind::Index => self
+                .desired_indexes
+                .get_or_init(|| {
+                    let tables = d.tables.iter().flat_map(|(q, t)| {
+                        t.indexes
+                            .keys()
+                            .chain(t.uniques.keys())
+                            .map(move |n| (q.schema.as_str(), n.as_str()))
+                    });
+                    let views = d.views.iter().flat_map(|(q, v)| {
+                        v.indexes
+                            .keys()
+                            .map(move |n| (q.schema.as_str(), n.as_str()))
+                    });
+                    tables.chain(views).collect()
+                })
+                .contains(&(obj.schema.as_str(), obj.name.as_str())),
             ObjKind::Constraint => d.tables.get(&q).is_some_and(|t| {
                 t.uniques.contains_key(sub)
                     || t.checks.contains_key(sub)
