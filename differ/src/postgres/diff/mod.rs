@@ -373,6 +373,24 @@ struct Planner<'a> {
     desired_indexes: std::cell::OnceCell<HashSet<(&'a str, &'a str), FastHash>>,
 }
 
+/// The table holding each index of `c` (plain, unique, exclusion, primary key) by schema and
+/// index name: an index is named within its schema, not its table.
+fn index_owners(c: &Catalog) -> HashMap<(&str, &str), &QName, FastHash> {
+    let mut owners: HashMap<(&str, &str), &QName, FastHash> = HashMap::default();
+    for (q, t) in &c.tables {
+        let names = t
+            .indexes
+            .keys()
+            .chain(t.uniques.keys())
+            .chain(t.excludes.keys())
+            .chain(t.primary_key.as_ref().map(|pk| &pk.name));
+        for n in names {
+            owners.insert((q.schema.as_str(), n.as_str()), q);
+        }
+    }
+    owners
+}
+
 /// An [`ObjRef`], borrowed: for lookups in large sets without copying names.
 pub(super) type Key<'a> = (ObjKind, &'a str, &'a str, Option<&'a str>);
 
@@ -632,9 +650,8 @@ impl Planner<'_> {
     /// The tables of `rebuild`'s objects (see [`Planner::rebuilt_tables`]).
     fn rebuilt_tables(&self) -> BTreeSet<QName> {
         let mut out = BTreeSet::new();
-        // Indexes are named within their schema: the tables holding each name, built when a
-        // rebuilt index asks.
-        let mut holders: Option<HashMap<(&str, &str), Vec<&QName>, FastHash>> = None;
+        // Indexes are named within their schema: their tables, mapped when a rebuilt index asks.
+        let mut owners = None;
         for obj in &self.rebuild {
             match obj.kind {
                 ObjKind::Table
@@ -645,29 +662,10 @@ impl Planner<'_> {
                     out.insert(obj.qname());
                 }
                 ObjKind::Index => {
-                    let holders = holders.get_or_insert_with(|| {
-                        let mut m: HashMap<(&str, &str), Vec<&QName>, FastHash> =
-                            HashMap::default();
-                        for (q, t) in &self.cur.tables {
-                            let names = t
-                                .indexes
-                                .keys()
-                                .chain(t.uniques.keys())
-                                .chain(t.excludes.keys())
-                                .chain(t.primary_key.iter().map(|k| &k.name));
-                            for n in names {
-                                m.entry((q.schema.as_str(), n.as_str()))
-                                    .or_default()
-                                    .push(q);
-                            }
-                        }
-                        m
-                    });
+                    let owners = owners.get_or_insert_with(|| index_owners(self.cur));
                     out.extend(
-                        holders
+                        owners
                             .get(&(obj.schema.as_str(), obj.name.as_str()))
-                            .into_iter()
-                            .flatten()
                             .map(|q| (*q).clone()),
                     );
                 }
@@ -742,18 +740,7 @@ impl Planner<'_> {
             .map(|o| o.qname())
             .collect();
         // Indexes are named within their schema: the table that holds one.
-        let mut index_owner: HashMap<(&str, &str), &QName, FastHash> = HashMap::default();
-        for (q, t) in &self.cur.tables {
-            let names = t
-                .indexes
-                .keys()
-                .chain(t.uniques.keys())
-                .chain(t.excludes.keys())
-                .chain(t.primary_key.as_ref().map(|pk| &pk.name));
-            for n in names {
-                index_owner.insert((q.schema.as_str(), n.as_str()), q);
-            }
-        }
+        let index_owner = index_owners(self.cur);
         let owner = |o: &ObjRef| -> Option<QName> {
             match o.kind {
                 ObjKind::Column
