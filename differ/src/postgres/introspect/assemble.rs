@@ -56,7 +56,9 @@ impl Assembly {
     /// What must be assembled before `part`.
     fn needs(part: Part) -> &'static [Part] {
         match part {
-            Part::Columns | Part::Triggers | Part::Policies => &[Part::Relations],
+            // A composite type's attributes are columns of its relation: the type must be in.
+            Part::Columns => &[Part::Relations, Part::Types],
+            Part::Triggers | Part::Policies => &[Part::Relations],
             Part::Indexes => &[Part::Relations, Part::Columns],
             Part::Constraints => &[Part::Relations, Part::Types, Part::Columns],
             Part::Depends => &[
@@ -75,9 +77,10 @@ impl Assembly {
     }
 
     /// Takes the document of `part`, as the server sent it. The columns document, the
-    /// largest by far, goes row by row straight into the model when the relations are in
-    /// (they always are: they come first on their connection and are quick), so its rows
-    /// are never all held at once; any other document is decoded, then assembled when what
+    /// largest by far, goes row by row straight into the model when the relations and types
+    /// are in (almost always: the relations come first on the columns' connection, the types
+    /// early on the other, both quick), so its rows are never all held at once; any other
+    /// document, or the columns when they come first, is decoded, then assembled when what
     /// it needs is in.
     pub(super) fn add_text(&mut self, part: Part, text: &str) -> Result<(), PgError> {
         if part == Part::Columns && self.ready(part) {

@@ -413,4 +413,65 @@ mod tests {
         assert!(!floor.contains(flush));
         assert_eq!(floor, halves[2].0.replace(sql::FLUSH, ""));
     }
+
+    /// A database with a composite type and a table using it, as the server describes it
+    /// (recorded from PostgreSQL 15).
+    const COMPOSITE: [(Part, &str); 14] = [
+        (Part::Meta, r#"[[150020, "rvfix", "postgres"]]"#),
+        (Part::Schemas, r#"[["public", "standard public schema"]]"#),
+        (Part::Extensions, r#"[]"#),
+        (
+            Part::Types,
+            r#"[[1149067, "public", "_pair", "b", 0, 1149068, null, null, null, null, null, -1, null, null, false, null, null, false], [1149070, "public", "_t", "b", 0, 1149071, null, null, null, null, null, -1, null, null, false, null, null, false], [1149068, "public", "pair", "c", 1149066, 0, null, null, null, null, null, -1, null, null, false, null, null, true], [1149071, "public", "t", "c", 1149069, 0, null, null, null, null, null, -1, null, null, false, null, null, false]]"#,
+        ),
+        (
+            Part::Relations,
+            r#"[[1149066, "public", "pair", "c", 1149068, null, false, false, false, false, null, [], null, null, [], null, null, null, null, null], [1149069, "public", "t", "r", 1149071, null, false, false, false, false, null, [], null, null, [], null, null, null, null, null]]"#,
+        ),
+        (
+            Part::Columns,
+            r#"[[1149066, 1, "a", "integer", -1, "pg_catalog", "int4", null, null, false, null, null, "", "", true, null, null, null], [1149066, 2, "b", "text", -1, "pg_catalog", "text", null, null, false, null, null, "", "", true, null, null, null], [1149069, 1, "id", "integer", -1, "pg_catalog", "int4", null, null, false, null, null, "", "", true, null, null, null], [1149069, 2, "p", "public.pair", -1, "public", "pair", null, null, false, null, null, "", "", true, null, null, null]]"#,
+        ),
+        (Part::Constraints, r#"[]"#),
+        (Part::Indexes, r#"[]"#),
+        (Part::Functions, r#"[]"#),
+        (Part::Triggers, r#"[]"#),
+        (Part::Policies, r#"[]"#),
+        (
+            Part::Depends,
+            r#"[["pg_class", 1149069, 2, "pg_type", 1149068, 0]]"#,
+        ),
+        (Part::Others, r#"[]"#),
+        (Part::Collations, r#"[]"#),
+    ];
+
+    fn assembled(order: &[Part]) -> Catalog {
+        let mut a = Assembly::new(&Scope::everything());
+        for part in order {
+            let (_, text) = COMPOSITE
+                .iter()
+                .find(|(p, _)| p == part)
+                .expect("a document");
+            a.add_text(*part, text).expect("decodes");
+        }
+        a.finish().expect("assembles").0
+    }
+
+    /// The documents of a split read arrive in any interleaving of the two connections' orders:
+    /// the second connection's relations and columns may come before the first's types. The
+    /// catalog is the same whatever the order, a composite type's attributes included.
+    #[test]
+    fn the_catalog_does_not_depend_on_the_order_documents_arrive_in() {
+        let one = assembled(&Part::ALL);
+        let pair = &one.composites[&crate::model::pg::QName::new("public", "pair")];
+        assert_eq!(pair.attributes.len(), 2, "{pair:?}");
+        let (second, first): (Vec<Part>, Vec<Part>) = Part::ALL.iter().partition(|p| p.second());
+        for order in [
+            [second.clone(), first.clone()].concat(),
+            [first.clone(), second.clone()].concat(),
+            Part::ALL.iter().rev().copied().collect(),
+        ] {
+            assert_eq!(assembled(&order), one, "{order:?}");
+        }
+    }
 }
