@@ -309,7 +309,13 @@ impl Definitions {
 
 /// Puts before/after definitions on the first step of every change that alters an object.
 pub fn annotate(plan: &mut Plan, current: &Catalog, desired: &Catalog) {
-    for (i, ddl) in definitions(plan, current, desired) {
+    let found = definitions(plan, current, desired);
+    attach(plan, found);
+}
+
+/// Puts `found` (from [`definitions`]) on the steps.
+pub fn attach(plan: &mut Plan, found: Vec<(usize, DdlChange)>) {
+    for (i, ddl) in found {
         plan.steps[i].ddl = Some(ddl);
     }
 }

@@ -404,21 +404,17 @@ fn one_way(
         ..Plan::default()
     };
     plan.compared.insert(Store::Postgres, compared(desired));
-    if opts.lint {
-        // Both only read the plan: squawk on a thread of its own meanwhile.
-        let (ddl, lints) = std::thread::scope(|s| {
-            let lints = s.spawn(|| lint::findings(&plan));
-            (
-                describe::definitions(&plan, current, desired),
-                joined(lints),
-            )
-        });
-        for (i, d) in ddl {
-            plan.steps[i].ddl = Some(d);
-        }
+    // Both only read the plan: squawk on a thread of its own meanwhile.
+    let (ddl, lints) = std::thread::scope(|s| {
+        let lints = opts.lint.then(|| s.spawn(|| lint::findings(&plan)));
+        (
+            describe::definitions(&plan, current, desired),
+            lints.map(joined),
+        )
+    });
+    describe::attach(&mut plan, ddl);
+    if let Some(lints) = lints {
         lint::attach(&mut plan, lints);
-    } else {
-        describe::annotate(&mut plan, current, desired);
     }
     plan
 }

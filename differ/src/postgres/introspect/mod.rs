@@ -346,8 +346,8 @@ mod tests {
     use super::*;
 
     /// Each half of a split read turns parallel workers off inside its own transaction; the
-    /// one-connection read (and so the benchmark's floor, which sends that script) keeps the
-    /// server's setting.
+    /// one-connection read (and the benchmark's floor, the same script without flushes) keeps
+    /// the server's setting.
     #[test]
     fn only_the_split_halves_turn_parallel_workers_off() {
         let queries = sql::queries(&sql::in_scope(None), 150000);
